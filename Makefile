@@ -1,0 +1,34 @@
+# The two set-up commands: `make demo` audits the sample corpus into reports/,
+# `make test` runs the whole test suite. Each creates its own virtual environment.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATASETS ?= ../shared/datasets
+
+.PHONY: demo test venv golden bench lint clean
+
+$(BIN)/audit: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(BIN)/audit
+
+venv: $(BIN)/audit
+
+demo: venv
+	$(BIN)/audit report corpus/ -o reports/ --fail-on never
+	@echo "Open reports/index.html"
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+# Regenerate golden outputs after an intended change; review them with `git diff tests/golden`.
+golden: venv
+	$(BIN)/python -m tests.golden regenerate
+
+bench: venv
+	$(BIN)/python benchmarks/accuracy.py $(DATASETS)
+	$(BIN)/python benchmarks/speed.py $(DATASETS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

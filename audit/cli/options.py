@@ -1,0 +1,85 @@
+"""Option bundles shared by commands, and helpers for loading config and inputs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from audit.config import FAIL_ON, Config, ConfigError, load
+from audit.engine import Input, UsageError, discover
+
+
+def fail(message: str) -> None:
+    """Print a usage/config error and exit with status 2."""
+    raise click.ClickException(message)
+
+
+# click.ClickException exits with 1; usage and config errors must exit with 2.
+click.ClickException.exit_code = 2
+
+
+def paths_argument(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument("paths", nargs=-1, required=True, metavar="PATHS...")(f)
+
+
+def config_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config``, ``--select``, ``--ignore``, ``--stdin-filename``, ``--debug``."""
+    decorators = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward for audit.toml / pyproject.toml."),
+        click.option("--select", multiple=True, metavar="RULES", help="Run only these rules (ids, families, names or categories; comma-separated or repeated)."),
+        click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated or repeated)."),
+        click.option("--stdin-filename", default="-", metavar="NAME", help="Name (and so format) for text read from '-'; default Markdown."),
+        click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks for internal errors."),
+    ]
+    for d in reversed(decorators):
+        f = d(f)
+    return f
+
+
+def split_list(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def load_config(config_path: str | None, paths: tuple[str, ...]) -> Config:
+    try:
+        return load(config_path, list(paths))
+    except ConfigError as e:
+        fail(f"config error: {e}")
+        raise  # unreachable
+
+
+def check_selectors(selectors: list[str], flag: str) -> None:
+    from audit.rules.base import selector_is_known
+
+    for s in selectors:
+        if not selector_is_known(s):
+            fail(f"{flag} {s}: names no rule, family or category (see `audit rules`)")
+
+
+def load_inputs(paths: tuple[str, ...], cfg: Config, stdin_filename: str) -> list[Input]:
+    try:
+        return discover(paths, cfg, stdin_name=stdin_filename)
+    except UsageError as e:
+        fail(str(e))
+        raise  # unreachable
+
+
+def fail_on_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON),
+        default=None,
+        help="Exit 1 when a finding has at least this severity (default: config's fail_on, else error).",
+    )(f)
+
+
+def stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty() and not os.environ.get("CI")
+    except (AttributeError, ValueError):
+        return False
+

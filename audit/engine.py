@@ -1,0 +1,362 @@
+"""The pipeline: inputs -> documents -> rules -> findings -> file results.
+
+The library is usable without the CLI::
+
+    from audit.config import load
+    from audit.engine import discover, run
+    cfg = load(None, ["corpus"])
+    for result in run(discover(["corpus"], cfg), cfg):
+        print(result.path, len(result.findings))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audit.config import Config, Settings
+from audit.model import SEVERITY_RANK, Document, Finding, Hit
+from audit.readers import InputError, decode, format_for, parse
+from audit.rules.base import Context, Rule, all_rules, get_rule
+
+#: Files larger than this are reported (IN003) instead of checked.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing to check: a file on disk or standard input."""
+
+    display: str  # path as shown in output (relative to the working directory)
+    path: Path | None  # None for standard input
+    relpath: str  # POSIX path relative to the config root, for override patterns
+    format: str
+    data: bytes | None = None  # standard input content
+
+
+@dataclass
+class FileResult:
+    """Everything a run learned about one file."""
+
+    path: str
+    format: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    readability: dict[str, Any] | None = None
+    findings: list[Finding] = field(default_factory=list)
+    #: Per-file results contributed by rule families (claims summary, promotion score...).
+    extras: dict[str, Any] = field(default_factory=dict)
+    sha256: str = ""
+    words: int = 0
+    #: Kept only when a report needs the text (HTML report); otherwise None.
+    document: Document | None = field(default=None, repr=False)
+
+    def as_record(self) -> dict[str, Any]:
+        rec: dict[str, Any] = {
+            "path": self.path,
+            "format": self.format,
+            "sha256": self.sha256,
+            "metadata": self.metadata,
+            "readability": self.readability,
+            "findings": [f.as_record() for f in self.findings],
+        }
+        rec.update(self.extras)
+        return rec
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".") and name not in (".", "..")
+
+
+def _rel(p: Path, root: Path) -> str:
+    try:
+        return p.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: bytes | None = None) -> list[Input]:
+    """Expand files, directories (recursive) and glob patterns into inputs.
+
+    Hidden files and folders inside directories are skipped; ``include`` and
+    ``exclude`` patterns from the config apply to files found in directories
+    (a file named explicitly is always checked unless excluded). Raises
+    :class:`UsageError` for a path that does not exist or a glob that matches
+    nothing.
+    """
+    import glob as globmod
+
+    import pathspec
+
+    include = pathspec.PathSpec.from_lines("gitwildmatch", cfg.include)
+    exclude = pathspec.PathSpec.from_lines("gitwildmatch", cfg.exclude)
+    root = cfg.root.resolve()
+    out: list[Input] = []
+    seen: set[str] = set()
+
+    def add(p: Path, explicit: bool) -> None:
+        rel = _rel(p, root)
+        if exclude.match_file(rel) or (not explicit and not include.match_file(rel)):
+            return
+        key = os.path.normcase(os.path.abspath(p))
+        if key in seen:
+            return
+        seen.add(key)
+        out.append(Input(display=str(p), path=p, relpath=rel, format=format_for(p.name)))
+
+    def walk(d: Path) -> None:
+        try:
+            for dirpath, dirnames, filenames in os.walk(d, followlinks=False, onerror=None):
+                dirnames[:] = sorted(n for n in dirnames if not _is_hidden(n) and not exclude.match_file(_rel(Path(dirpath, n), root) + "/"))
+                for name in sorted(filenames):
+                    if not _is_hidden(name):
+                        add(Path(dirpath, name), explicit=False)
+        except OSError:
+            pass
+
+    for raw in paths:
+        if raw == "-":
+            data = stdin if stdin is not None else sys.stdin.buffer.read()
+            name = stdin_name if stdin_name != "-" else "<stdin>"
+            out.append(Input(display=name, path=None, relpath=name, format=format_for(name, "markdown"), data=data))
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            walk(p)
+        elif p.exists() or p.is_symlink():
+            add(p, explicit=True)
+        elif any(ch in raw for ch in "*?["):
+            matches = sorted(globmod.glob(raw, recursive=True))
+            if not matches:
+                raise UsageError(f"no files match {raw!r}")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    walk(mp)
+                else:
+                    add(mp, explicit=False)
+        else:
+            raise UsageError(f"path does not exist: {raw}")
+    return out
+
+
+def input_finding(path: str, rule_id: str, message: str, fix: str | None = None, severity: str | None = None) -> Finding:
+    """A finding about a whole file (unreadable, undecodable, too large...)."""
+    rule = get_rule(rule_id)
+    assert rule is not None, rule_id
+    return Finding(
+        path=path, line=1, column=1, end_line=1, end_column=1,
+        rule=rule.id, name=rule.name, category=rule.category,
+        severity=severity or rule.severity, message=message, match="", fix=fix,
+    )
+
+
+def to_finding(doc: Document, rule: type[Rule], severity: str, hit: Hit) -> Finding:
+    start = max(0, min(hit.start, len(doc.source)))
+    end = max(start, min(hit.end, len(doc.source)))
+    line, col = doc.position(start)
+    eline, ecol = doc.position(end)
+    return Finding(
+        path=doc.path, line=line, column=col, end_line=eline, end_column=ecol,
+        rule=rule.id, name=rule.name, category=rule.category,
+        severity=hit.severity or severity, message=hit.message,
+        match=doc.source[start:end], fix=hit.fix, offset=start, end_offset=end, data=hit.data,
+    )
+
+
+def active_rules(settings: Settings, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[type[Rule]]:
+    """Rules enabled for these settings, narrowed by CLI ``--select``/``--ignore``."""
+    from audit.rules.base import matches
+
+    select, ignore = list(select), list(ignore)
+    rules = []
+    for r in all_rules():
+        if getattr(r, "engine_only", False):
+            continue
+        if select:
+            if not any(matches(r, s) for s in select):
+                continue
+        elif not settings.rule_enabled(r):
+            continue
+        if any(matches(r, s) for s in ignore):
+            continue
+        rules.append(r)
+    return rules
+
+
+def check_document(doc: Document, settings: Settings, rules: Iterable[type[Rule]], debug: bool = False) -> list[Finding]:
+    """Run rules over one document. A rule that raises becomes an IN900 finding."""
+    findings: list[Finding] = []
+    for rule in rules:
+        ctx = Context(settings.rule_options(rule), settings)
+        severity = settings.rule_severity(rule)
+        try:
+            for hit in rule().check(doc, ctx):
+                findings.append(to_finding(doc, rule, severity, hit))
+        except Exception as e:  # one rule's bug must not lose the run
+            if debug:
+                raise
+            findings.append(input_finding(
+                doc.path, "IN900",
+                f"internal error in rule {rule.id} ({rule.name}): {type(e).__name__}: {e}",
+                "Report this as a bug in audit with the file that triggered it; other rules still ran.",
+            ))
+    findings.sort()
+    return findings
+
+
+def read_input(inp: Input) -> bytes:
+    if inp.data is not None:
+        return inp.data
+    assert inp.path is not None
+    try:
+        size = inp.path.stat().st_size
+    except OSError as e:
+        raise InputError("IN001", f"cannot be read: {e.strerror or e}") from None
+    if size > MAX_FILE_BYTES:
+        raise InputError("IN003", f"is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one document", "Split the file, or exclude it in the config.")
+    try:
+        with open(inp.path, "rb") as fh:
+            return fh.read()
+    except IsADirectoryError:
+        raise InputError("IN001", "is a directory, not a file") from None
+    except OSError as e:
+        raise InputError("IN001", f"cannot be read: {e.strerror or e}") from None
+
+
+def check_input(inp: Input, cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_document: bool = False, debug: bool = False) -> FileResult:
+    """Read, parse and check one input; never raises for bad input."""
+    result = FileResult(path=inp.display, format=inp.format)
+    settings = cfg.settings_for(inp.relpath)
+    try:
+        data = read_input(inp)
+        result.sha256 = hashlib.sha256(data).hexdigest()
+        text = decode(data)
+    except InputError as e:
+        result.findings.append(input_finding(inp.display, e.rule, f"{inp.display} {e.message}", e.fix))
+        return result
+    try:
+        doc = parse(inp.display, text, inp.format)
+    except RecursionError:
+        result.findings.append(input_finding(inp.display, "IN002", f"{inp.display} is nested too deeply to parse", "Simplify the markup."))
+        return result
+    except Exception as e:
+        if debug:
+            raise
+        result.findings.append(input_finding(inp.display, "IN900", f"internal error reading {inp.display}: {type(e).__name__}: {e}"))
+        return result
+    return finish(doc, result, settings, active_rules(settings, select, ignore), keep_document, debug)
+
+
+def finish(doc: Document, result: FileResult, settings: Settings, rules: list[type[Rule]], keep_document: bool, debug: bool) -> FileResult:
+    """Measure and check a parsed document, filling ``result``."""
+    from audit.readability import measure
+
+    result.metadata = doc.metadata
+    result.readability = measure(doc, settings)
+    result.words = int(result.readability.get("words", 0)) if result.readability else 0
+    doc.cache["readability"] = result.readability
+    result.findings = check_document(doc, settings, rules, debug)
+    for key, value in doc.cache.items():
+        if key.startswith("extra:"):
+            result.extras[key[6:]] = value
+    if keep_document:
+        result.document = doc
+    return result
+
+
+def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_documents: bool = False, debug: bool = False) -> Iterator[FileResult]:
+    """Check inputs one by one, yielding results in input order."""
+    for inp in inputs:
+        yield check_input(inp, cfg, select, ignore, keep_documents, debug)
+
+
+@dataclass
+class Summary:
+    """Totals over a run, and the exit decision."""
+
+    files: int = 0
+    words: int = 0
+    by_severity: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_rule: dict[str, int] = field(default_factory=dict)
+    suppressed: int = 0
+    fail_on: str = "error"
+    failing: int = 0
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        self.words += result.words
+        threshold = SEVERITY_RANK.get(self.fail_on, 99)
+        for f in result.findings:
+            if f.status != "open":
+                self.suppressed += 1
+                continue
+            self.by_severity[f.severity] = self.by_severity.get(f.severity, 0) + 1
+            self.by_category[f.category] = self.by_category.get(f.category, 0) + 1
+            self.by_rule[f.rule] = self.by_rule.get(f.rule, 0) + 1
+            if SEVERITY_RANK[f.severity] >= threshold:
+                self.failing += 1
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_severity.values())
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failing else 0
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "words": self.words,
+            "findings": self.findings,
+            "by_severity": self.by_severity,
+            "by_category": dict(sorted(self.by_category.items())),
+            "by_rule": dict(sorted(self.by_rule.items())),
+            "suppressed": self.suppressed,
+            "fail_on": self.fail_on,
+            "failing": self.failing,
+            "exit_code": self.exit_code,
+        }
+
+
+def execute(
+    inputs: list[Input],
+    cfg: Config,
+    reporters: list[Any],
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: str = "error",
+    postprocess: Iterable[Any] = (),
+    progress: Any = None,
+    debug: bool = False,
+) -> Summary:
+    """Check ``inputs`` and stream each result to every reporter; return the summary.
+
+    ``postprocess`` callables receive each :class:`FileResult` before it is
+    counted and reported (suppressions, baselines, waivers, changed lines).
+    """
+    keep = any(getattr(r, "needs_documents", False) for r in reporters)
+    summary = Summary(fail_on=fail_on)
+    for r in reporters:
+        r.begin()
+    for result in run(inputs, cfg, select, ignore, keep, debug):
+        for hook in postprocess:
+            hook(result)
+        summary.add(result)
+        for r in reporters:
+            r.file(result)
+        if progress is not None:
+            progress(result)
+    for r in reporters:
+        r.end(summary)
+    return summary

@@ -1,0 +1,79 @@
+"""Input rules (IN): files that cannot be checked are findings, never crashes.
+
+These are raised by the engine and readers rather than by ``check``; their
+behaviour is tested in ``tests/test_input.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from audit.model import Document, Hit
+from audit.rules.base import Context, Example, Rule, register
+
+
+class _EngineRule(Rule):
+    category = "input"
+    severity = "error"
+    engine_only = True
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        return ()
+
+
+@register
+class UnreadableFile(_EngineRule):
+    id = "IN001"
+    name = "unreadable-file"
+    what = "Reports a file that could not be read at all: missing permissions, a broken link, a device."
+    why = (
+        "A gate that silently skips a file tells a reviewer something false: that the file was checked. "
+        "The run goes on with every other file and this one is listed as not checked."
+    )
+    example = "reports/secret.md cannot be read: Permission denied"
+    instead = "Fix the file's permissions, or exclude it in the config (`exclude = [...]`)."
+    references = ("Exit codes and input handling: docs/cli.md",)
+    fail_examples = (Example("(a file without read permission)"),)
+    pass_examples = (Example("A readable file."),)
+
+
+@register
+class UndecodableFile(_EngineRule):
+    id = "IN002"
+    name = "undecodable-file"
+    what = "Reports a file that is binary, or is not valid UTF-8 / UTF-16 / UTF-32 (with a byte-order mark), or is too deeply nested to parse."
+    why = (
+        "Guessing an encoding silently garbles medical terms and doses and moves every column; "
+        "the tool asks for a known encoding instead."
+    )
+    example = "notes.md is not valid UTF-8 (byte 0xE9 on line 3)"
+    instead = "Save the file as UTF-8 (any editor's 'Save with encoding' does it)."
+    references = ("WHATWG Encoding Standard: UTF-8 is the encoding for the web",)
+    fail_examples = (Example("binary\x00\x01\x02 content"),)
+    pass_examples = (Example("Plain UTF-8 text with an accent: café."),)
+
+
+@register
+class FileTooLarge(_EngineRule):
+    id = "IN003"
+    name = "file-too-large"
+    what = "Reports a file over the size limit for one document (64 MiB) instead of checking it."
+    why = "A single huge file would hold up a CI gate for minutes; real articles are far smaller."
+    example = "dump.txt is 80 MB, over the 64 MiB limit for one document"
+    instead = "Split the file into articles, or exclude it."
+    references = ("Performance notes: docs/performance.md",)
+    fail_examples = (Example("(a file over 64 MiB)"),)
+    pass_examples = (Example("A short article."),)
+
+
+@register
+class InternalError(_EngineRule):
+    id = "IN900"
+    name = "internal-error"
+    what = "Reports a rule or reader that failed on this document; every other rule still ran."
+    why = "One bug must not lose a whole run's results; the failure is visible instead of silent."
+    example = "internal error in rule PR001 (puffery): ValueError: ..."
+    instead = "Report the bug with the file that triggered it; use --debug to see the traceback."
+    references = ("Robustness: docs/robustness.md",)
+    fail_examples = (Example("(a rule raising an exception)"),)
+    pass_examples = (Example("Any document where every rule works."),)
