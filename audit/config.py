@@ -236,10 +236,7 @@ class Config:
                 "min_words": s.readability_min_words,
             },
             "rules": {},
-            "overrides": [
-                {"files": list(spec_src), **body}
-                for (_, body), spec_src in zip(self.overrides, self.raw_override_files, strict=False)
-            ],
+            "overrides": list(self.raw.get("overrides", [])),
         }
         from audit.rules.base import all_rules
 
@@ -252,14 +249,24 @@ class Config:
             }
         return out
 
-    @property
-    def raw_override_files(self) -> list[list[str]]:
-        return [o.get("files", []) for o in self.raw.get("overrides", [])]
-
     def digest(self) -> str:
         """SHA-256 of the effective configuration (for caches and report provenance)."""
         blob = json.dumps(self.effective(), sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def to_toml(data: dict[str, Any]) -> str:
+    """Render a configuration mapping as TOML (``None`` values are left out)."""
+    import tomli_w
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items() if x is not None}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        return v
+
+    return tomli_w.dumps(clean(data))
 
 
 def _merge(into: dict[str, Any], layer: dict[str, Any]) -> None:
@@ -372,7 +379,7 @@ def _compile_patterns(patterns: list[str], source: str, key: str) -> Any:
     import pathspec
 
     try:
-        return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
     except Exception as e:  # pathspec raises several types for bad patterns
         raise ConfigError(source, key, f"bad pattern: {e}") from None
 

@@ -96,8 +96,8 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
 
     import pathspec
 
-    include = pathspec.PathSpec.from_lines("gitwildmatch", cfg.include)
-    exclude = pathspec.PathSpec.from_lines("gitwildmatch", cfg.exclude)
+    include = pathspec.GitIgnoreSpec.from_lines(cfg.include)
+    exclude = pathspec.GitIgnoreSpec.from_lines(cfg.exclude)
     root = cfg.root.resolve()
     out: list[Input] = []
     seen: set[str] = set()
@@ -232,8 +232,12 @@ def read_input(inp: Input) -> bytes:
         raise InputError("IN001", f"cannot be read: {e.strerror or e}") from None
 
 
-def check_input(inp: Input, cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_document: bool = False, debug: bool = False) -> FileResult:
-    """Read, parse and check one input; never raises for bad input."""
+def check_input(inp: Input, cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_document: bool = False, debug: bool = False, run_rules: bool = True) -> FileResult:
+    """Read, parse and check one input; never raises for bad input.
+
+    With ``run_rules=False`` only readability is measured (input problems are
+    still reported).
+    """
     result = FileResult(path=inp.display, format=inp.format)
     settings = cfg.settings_for(inp.relpath)
     try:
@@ -253,7 +257,8 @@ def check_input(inp: Input, cfg: Config, select: Iterable[str] = (), ignore: Ite
             raise
         result.findings.append(input_finding(inp.display, "IN900", f"internal error reading {inp.display}: {type(e).__name__}: {e}"))
         return result
-    return finish(doc, result, settings, active_rules(settings, select, ignore), keep_document, debug)
+    rules = active_rules(settings, select, ignore) if run_rules else []
+    return finish(doc, result, settings, rules, keep_document, debug)
 
 
 def finish(doc: Document, result: FileResult, settings: Settings, rules: list[type[Rule]], keep_document: bool, debug: bool) -> FileResult:

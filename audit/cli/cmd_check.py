@@ -70,7 +70,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         with reporters.atomic_writer(output) as fh:
             summary = go(fh)
     else:
-        summary = go(click.get_text_stream("stdout"))
+        summary = go(sys.stdout)
     if progress is not None:
         progress.close()
     sys.exit(summary.exit_code)

@@ -1,0 +1,83 @@
+"""``audit readability``: the readability metrics table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from audit.cli.options import config_options, load_config, load_inputs
+
+COLUMNS = (
+    ("words", "words", "{:.0f}"),
+    ("sentences", "sent", "{:.0f}"),
+    ("avg_sentence_length", "w/sent", "{:.1f}"),
+    ("flesch_reading_ease", "FRE", "{:.1f}"),
+    ("flesch_kincaid_grade", "FKGL", "{:.1f}"),
+    ("smog_index", "SMOG", "{:.1f}"),
+    ("gunning_fog", "Fog", "{:.1f}"),
+    ("coleman_liau_index", "CLI", "{:.1f}"),
+    ("automated_readability_index", "ARI", "{:.1f}"),
+    ("dale_chall_readability_score", "DC", "{:.1f}"),
+    ("text_standard", "grade", "{:.0f}"),
+)
+
+
+def _cell(value: Any, fmt: str) -> str:
+    if isinstance(value, (int, float)):
+        return fmt.format(value)
+    return "-"
+
+
+def table(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    """Render ``(label, metrics)`` rows as an aligned text table."""
+    head = ["file", *[c[1] for c in COLUMNS]]
+    body = [[label, *[_cell(m.get(k), f) for k, _, f in COLUMNS]] for label, m in rows]
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+    lines = ["  ".join(h.ljust(widths[0]) if i == 0 else h.rjust(widths[i]) for i, h in enumerate(head))]
+    for r in body:
+        lines.append("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)))
+    return "\n".join(lines)
+
+
+@click.command("readability")
+@click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
+@config_options
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--sections", is_flag=True, help="Also show each section (heading to heading).")
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, sections: bool) -> None:
+    """Readability metrics per document (and per section) with textstat.
+
+    Keys follow textstat's names: flesch_reading_ease, flesch_kincaid_grade,
+    smog_index, gunning_fog, coleman_liau_index, automated_readability_index,
+    dale_chall_readability_score, text_standard.
+    """
+    from audit import RULESET_VERSION, __version__
+    from audit.engine import check_input
+
+    cfg = load_config(config_path, paths)
+    inputs = load_inputs(paths, cfg, stdin_filename)
+    results = [check_input(i, cfg, debug=debug, run_rules=False) for i in inputs]
+    if fmt == "json":
+        doc = {
+            "version": 1,
+            "tool": {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION},
+            "files": [
+                {"path": r.path, "format": r.format, "readability": r.readability, "findings": [f.as_record() for f in r.findings]}
+                for r in results
+            ],
+            "summary": {"files": len(results), "words": sum(r.words for r in results), "unreadable": sum(1 for r in results if r.readability is None)},
+        }
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        rows: list[tuple[str, dict[str, Any]]] = []
+        for r in results:
+            if r.readability is None:
+                rows.append((r.path + "  (" + "; ".join(f.message for f in r.findings) + ")", {}))
+                continue
+            rows.append((r.path, r.readability))
+            if sections:
+                for s in r.readability.get("sections", []):
+                    rows.append((f"  § {s.get('heading') or '(before first heading)'}", s))
+        click.echo(table(rows))

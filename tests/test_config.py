@@ -1,0 +1,93 @@
+"""Configuration: discovery, validation with file and key named, overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.config import ConfigError, find_config, from_dict, load, load_file
+
+
+def write(p: Path, text: str) -> Path:
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_defaults() -> None:
+    cfg = from_dict({})
+    s = cfg.settings_for("a.md")
+    assert cfg.fail_on == "error"
+    assert s.readability_metric == "smog_index" and s.readability_target == 8.0
+    assert "nih.gov" in s.authoritative_domains
+
+
+def test_discovered_upward_from_checked_path(tmp_path: Path) -> None:
+    write(tmp_path / "audit.toml", 'fail_on = "warning"\n')
+    doc = write(tmp_path / "a" / "b" / "x.md", "# hi\n")
+    assert find_config(doc) == tmp_path / "audit.toml"
+    assert load(None, [str(doc)]).fail_on == "warning"
+
+
+def test_pyproject_tool_table_is_found_only_when_present(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[project]\nname='x'\n")
+    assert find_config(tmp_path) is None
+    write(tmp_path / "pyproject.toml", "[project]\nname='x'\n[tool.audit]\nignore = ['RD']\n")
+    cfg = load(None, [str(tmp_path)])
+    assert cfg.settings_for("a.md").ignore == ("RD",)
+
+
+@pytest.mark.parametrize(
+    "text,key",
+    [
+        ('fail_on = "sometimes"\n', "fail_on"),
+        ("colour = true\n", "colour"),
+        ("select = 'RD'\n", "select"),
+        ("select = ['NOPE123']\n", "select"),
+        ("[readability]\ntarget = 'eight'\n", "readability.target"),
+        ("[readability]\nmetric = 'lix'\n", "readability.metric"),
+        ("[readability]\ngrade = 8\n", "readability.grade"),
+        ("[rules.XX001]\nseverity = 'error'\n", "rules.XX001"),
+        ("[rules.IN001]\nseverity = 'fatal'\n", "rules.IN001.severity"),
+        ("[rules.IN001]\nenabled = 'yes'\n", "rules.IN001.enabled"),
+        ("[rules.IN001]\nmax_words = 3\n", "rules.IN001.max_words"),
+        ("[[overrides]]\nignore = ['RD']\n", "overrides[0].files"),
+        ("[[overrides]]\nfiles = ['a/**']\nfail_on = 'info'\n", "overrides[0].fail_on"),
+        ("[[overrides]]\nfiles = ['a/**']\nbogus = 1\n", "overrides[0].bogus"),
+        ("fail_on = \n", "(syntax)"),
+    ],
+)
+def test_mistakes_name_the_file_and_key(tmp_path: Path, text: str, key: str) -> None:
+    p = write(tmp_path / "audit.toml", text)
+    with pytest.raises(ConfigError) as e:
+        load_file(p)
+    assert e.value.key == key
+    assert str(p) in str(e.value)
+
+
+def test_overrides_apply_by_path_pattern(tmp_path: Path) -> None:
+    p = write(
+        tmp_path / "audit.toml",
+        "ignore = ['input']\n[readability]\ntarget = 8\n"
+        "[[overrides]]\nfiles = ['legacy/**']\nignore = ['ALL']\n[overrides.readability]\ntarget = 12\n",
+    )
+    cfg = load_file(p)
+    assert cfg.settings_for("new/a.md").readability_target == 8.0
+    assert cfg.settings_for("legacy/old/a.md").readability_target == 12.0
+    assert cfg.settings_for("legacy/old/a.md").ignore == ("ALL",)
+
+
+def test_rule_severity_and_enabled(tmp_path: Path) -> None:
+    from audit.rules.base import get_rule
+
+    p = write(tmp_path / "audit.toml", "[rules.undecodable-file]\nseverity = 'warning'\n[rules.IN001]\nenabled = false\n")
+    s = load_file(p).settings_for("x.md")
+    assert s.rule_severity(get_rule("IN002")) == "warning"
+    assert not s.rule_enabled(get_rule("IN001"))
+    assert s.rule_enabled(get_rule("IN003"))
+
+
+def test_digest_changes_with_settings() -> None:
+    assert from_dict({}).digest() == from_dict({}).digest()
+    assert from_dict({}).digest() != from_dict({"fail_on": "warning"}).digest()
