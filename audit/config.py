@@ -251,7 +251,8 @@ class Config:
 
     def digest(self) -> str:
         """SHA-256 of the effective configuration (for caches and report provenance)."""
-        blob = json.dumps(self.effective(), sort_keys=True, default=str).encode()
+        eff = {k: v for k, v in self.effective().items() if k not in ("config_file", "root")}
+        blob = json.dumps(eff, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
 
 
