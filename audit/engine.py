@@ -270,6 +270,9 @@ def finish(doc: Document, result: FileResult, settings: Settings, rules: list[ty
     result.words = int(result.readability.get("words", 0)) if result.readability else 0
     doc.cache["readability"] = result.readability
     result.findings = check_document(doc, settings, rules, debug)
+    from audit.gating.inline import apply_inline
+
+    result.findings = apply_inline(doc, result.findings, rules, settings)
     for key, value in doc.cache.items():
         if key.startswith("extra:"):
             result.extras[key[6:]] = value
@@ -296,6 +299,8 @@ class Summary:
     suppressed: int = 0
     fail_on: str = "error"
     failing: int = 0
+    #: Baseline, waiver and changed-lines totals, filled by :mod:`audit.gating` (empty when unused).
+    gating: dict[str, Any] = field(default_factory=dict)
 
     def add(self, result: FileResult) -> None:
         self.files += 1
@@ -331,6 +336,7 @@ class Summary:
             "fail_on": self.fail_on,
             "failing": self.failing,
             "exit_code": self.exit_code,
+            **({"gating": self.gating} if self.gating else {}),
         }
 
 

@@ -1,0 +1,1 @@
+"""Gating: which findings count (suppressions, baselines, waivers, changed lines)."""

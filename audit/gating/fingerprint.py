@@ -1,0 +1,72 @@
+"""Stable fingerprints of findings, shared by baselines, waivers and SARIF.
+
+A fingerprint identifies *what* was found, not *where*: it hashes the rule
+id, the matched text and a few words on either side of it, all normalised
+(case-folded, punctuation and markup dropped, whitespace ignored). It does not
+change when lines are inserted above the finding, when a paragraph is
+re-wrapped or when the file is renamed; it does change when the matched text
+or its immediate wording changes, which is when a reviewer should look again.
+
+The path is deliberately not part of the hash: baselines keep the path next to
+the fingerprint and match on both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+#: Words of context taken on each side of the match.
+CONTEXT_WORDS = 4
+#: Hex digits kept from the SHA-256 digest.
+LENGTH = 16
+
+_WORD = re.compile(r"\w+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n")
+
+
+def normalise(text: str) -> str:
+    """Case-folded words of ``text`` joined by single spaces (markup and punctuation dropped)."""
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _paragraph_bounds(source: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the paragraph (text between blank lines) around ``[start, end)``."""
+    lo = 0
+    for m in _PARAGRAPH_BREAK.finditer(source, max(0, start - 4000), start):
+        lo = m.end()
+    m = _PARAGRAPH_BREAK.search(source, end, end + 4000)
+    hi = m.start() if m else min(len(source), end + 4000)
+    return lo, max(hi, end)
+
+
+def context(source: str, start: int, end: int, words: int = CONTEXT_WORDS) -> tuple[str, str]:
+    """Normalised words just before and just after ``source[start:end]``, within its paragraph."""
+    lo, hi = _paragraph_bounds(source, start, end)
+    before = _WORD.findall(source[max(lo, start - 400) : start].casefold())[-words:] if words else []
+    after = _WORD.findall(source[end : min(hi, end + 400)].casefold())[:words] if words else []
+    return " ".join(before), " ".join(after)
+
+
+def fingerprint_parts(rule: str, match: str, source: str | None, start: int, end: int) -> str:
+    """Fingerprint from its parts (see :func:`fingerprint`)."""
+    norm = normalise(match)
+    before = after = ""
+    # A finding about the whole document (no matched text) is identified by its rule alone,
+    # so editing the article does not make it look new.
+    if norm and source:
+        start = max(0, min(start, len(source)))
+        end = max(start, min(end, len(source)))
+        before, after = context(source, start, end)
+    blob = "\x1f".join((rule.upper(), norm, before, after)).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:LENGTH]
+
+
+def fingerprint(finding: Any, source_text: str | None) -> str:
+    """Stable fingerprint of a :class:`audit.model.Finding` in the document ``source_text``.
+
+    ``source_text`` is the decoded source the finding's offsets refer to; with
+    ``None`` only the rule and matched text are used.
+    """
+    return fingerprint_parts(finding.rule, finding.match, source_text, finding.offset, finding.end_offset)
