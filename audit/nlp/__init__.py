@@ -1,19 +1,33 @@
-"""Language processing (provisional: NLTK Punkt with no trained tables)."""
+"""Language processing: sentences and word tokens for every block.
+
+:func:`segment` fills ``block.sentences`` for a document. A heading is always
+exactly one sentence; other blocks (paragraphs, list items, quotes, table
+cells) are split by :func:`audit.nlp.sentences.split` (NLTK Punkt with the
+project's abbreviations plus general repairs). Word tokens come from
+:mod:`audit.nlp.words`. Nothing here downloads data or needs an NLTK data
+folder.
+"""
 
 from __future__ import annotations
 
 from audit.model import Document, Sentence
+from audit.nlp.sentences import split as split_sentences
+from audit.nlp.words import tokenize as tokenize_words
+
+__all__ = ["segment", "split_sentences", "tokenize_words"]
 
 
 def segment(doc: Document) -> None:
-    from nltk.tokenize import TreebankWordTokenizer
-    from nltk.tokenize.punkt import PunktSentenceTokenizer
-
-    sent_tok = PunktSentenceTokenizer()
-    word_tok = TreebankWordTokenizer()
+    """Fill ``block.sentences`` for every block of ``doc`` (offsets into ``block.text``)."""
     for block in doc.blocks:
-        block.sentences = []
-        for a, b in sent_tok.span_tokenize(block.text):
-            s = Sentence(block, a, b)
-            s.tokens = [(a + x, a + y) for x, y in word_tok.span_tokenize(block.text[a:b])]
-            block.sentences.append(s)
+        text = block.text
+        if block.kind == "heading":
+            a, b = 0, len(text)
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            spans = [(a, b)] if b > a else []
+        else:
+            spans = split_sentences(text)
+        block.sentences = [Sentence(block, a, b, tokenize_words(text, a, b)) for a, b in spans]
