@@ -42,29 +42,56 @@ def resolve_format(fmt: str) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on; no matched text or fixes.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when writing to a terminal).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, output: str | None, fail_on: str | None, quiet: bool, color: bool | None, no_progress: bool) -> None:
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False), metavar="FILE", help="Report only findings not recorded in this baseline (from `audit baseline`); default: config's baseline.")
+@click.option("--waivers", "waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Accept findings listed in this TOML waiver file (reason, approver, expiry); default: config's waivers.")
+@click.option("--changed-since", "changed_since", metavar="REV", help="Check only files changed since this git revision, and report only findings on changed lines.")
+@click.option("--whole-files", is_flag=True, help="With --changed-since: report every finding in the changed files, not only on changed lines.")
+@click.option("--show-suppressed", is_flag=True, help="Also list findings that are suppressed, waived or baselined (they never fail the run).")
+@click.option("--jobs", "-j", "jobs", default=None, metavar="N", help="Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). Output is identical.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder (default: $XDG_CACHE_HOME/audit, else ~/.cache/audit).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default=None, help="Where files are checked: local processes (default), or a Dask cluster (needs --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask).")
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, output: str | None, fail_on: str | None, quiet: bool, color: bool | None, no_progress: bool, baseline: str | None, waivers: str | None, changed_since: str | None, whole_files: bool, show_suppressed: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
     """Check articles and report findings with exact line and column.
 
     PATHS are files, directories (searched recursively, hidden folders
     skipped), glob patterns, or - for standard input.
+
+    To adopt the checker on an existing corpus, record today's findings with
+    `audit baseline`, then fail only on new ones with --baseline; accept
+    findings on the record with --waivers; check a pull request's changes
+    only with --changed-since (see docs/ci.md).
     """
     from audit import reporters
     from audit.engine import execute
+    from audit.gating import GatingError, postprocessors
 
     cfg = load_config(config_path, paths)
     sel, ign = split_list(select), split_list(ignore)
     check_selectors(sel, "--select")
     check_selectors(ign, "--ignore")
     fmt = resolve_format(fmt)
-    inputs = load_inputs(paths, cfg, stdin_filename)
+    if whole_files and not changed_since:
+        fail("--whole-files only applies with --changed-since REV")
+    try:
+        gate = postprocessors(cfg, baseline, waivers, changed_since, whole_files)
+    except GatingError as e:
+        fail(str(e))
+        raise  # unreachable
+    inputs = gate.filter_inputs(load_inputs(paths, cfg, stdin_filename))
     threshold = fail_on or cfg.fail_on
     use_color = (output is None and sys.stdout.isatty()) if color is None else color
     opts = reporters.ReportOptions(color=use_color and output is None, quiet=quiet, fail_on=threshold, root=cfg.root, config_digest=cfg.digest())
+    opts.extra["show_suppressed"] = show_suppressed
     progress = _progress(len(inputs)) if (not no_progress and stderr_is_tty() and len(inputs) > 20) else None
     reporter_cls = reporters.get(fmt)
 
     def go(out: Any) -> Any:
-        return execute(inputs, cfg, [reporter_cls(out, opts)], sel, ign, threshold, progress=progress, debug=debug)
+        chain = [gate, reporter_cls(out, opts)]
+        if show_suppressed and fmt == "text":
+            chain.append(_NotCounted(out, opts))
+        return execute(inputs, cfg, chain, sel, ign, threshold, postprocess=gate, progress=progress, debug=debug)
 
     if output:
         with reporters.atomic_writer(output) as fh:
@@ -73,7 +100,34 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         summary = go(sys.stdout)
     if progress is not None:
         progress.close()
+    for line in gate.lines() if (gate.active or show_suppressed) and fmt != "json" else ():
+        click.echo(line, err=True)
     sys.exit(summary.exit_code)
+
+
+class _NotCounted:
+    """Text listing of suppressed, waived and baselined findings (--show-suppressed)."""
+
+    needs_documents = False
+
+    def __init__(self, out: Any, opts: Any) -> None:
+        self.out = out
+        self.rows: list[str] = []
+
+    def begin(self) -> None:
+        """Nothing before the first file."""
+
+    def file(self, result: Any) -> None:
+        from audit.gating import describe_status
+
+        for f in result.findings:
+            if f.status != "open":
+                self.rows.append(f"  {result.path}:{f.line}:{f.column}  {f.severity:<7}  {f.rule}  {f.message}\n"
+                                 f"      {f.status}: {describe_status(f)}\n")
+
+    def end(self, summary: Any) -> None:
+        if self.rows:
+            self.out.write(f"\nnot counted ({len(self.rows)} suppressed, waived or baselined):\n" + "".join(self.rows))
 
 
 class _progress:

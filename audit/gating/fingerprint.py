@@ -59,7 +59,7 @@ def fingerprint_parts(rule: str, match: str, source: str | None, start: int, end
         start = max(0, min(start, len(source)))
         end = max(start, min(end, len(source)))
         before, after = context(source, start, end)
-    blob = "\x1f".join((rule.upper(), norm, before, after)).encode("utf-8")
+    blob = f"{rule.upper()}\x1f{norm}\x1f{before}\x1f{after}".encode()
     return hashlib.sha256(blob).hexdigest()[:LENGTH]
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.model import Document, Finding
+from audit.model import CATEGORIES, Document, Finding
 
 ACTIONS = ("disable", "enable", "disable-next-line", "disable-line", "disable-file")
 UNUSED_RULE = "IN101"
@@ -75,7 +75,7 @@ def parse_directive(start: int, end: int, text: str) -> Directive | None:
     from audit.rules.base import selector_is_known
 
     body = text.strip()
-    if not body[:5].lower() == "audit":
+    if body[:5].lower() != "audit":
         return None
     rest = body[5:].lstrip()
     if not rest.startswith(":"):
@@ -97,7 +97,7 @@ def parse_directive(start: int, end: int, text: str) -> Directive | None:
         return d
     known: list[str] = []
     for name in names:
-        if name.upper() == "ALL" or selector_is_known(name):
+        if name.upper() == "ALL" or name.lower() in CATEGORIES or selector_is_known(name):
             known.append(name)
         else:
             d.problems.append(f"{name!r} names no rule, family or category (see `audit rules`)")
@@ -283,25 +283,32 @@ def apply_inline(
             out.append(dataclasses.replace(f, status="suppressed", status_detail=_detail(by, doc)))
 
     extra: list[Finding] = []
-    if active is None or UNUSED_RULE in active:
-        sev = settings.rule_severity(_rule_of(UNUSED_RULE)) if settings is not None else None
-        for d in found:
-            if d.void or d.action == "enable" or d.used or not _rules_active(d.selectors, active):
-                continue
-            what = ", ".join(d.selectors) if d.selectors else "any rule"
-            extra.append(_directive_finding(
-                doc, d, UNUSED_RULE, f"unused suppression: `{d.action}` suppressed no finding of {what}", sev,
-            ))
     if active is None or INVALID_RULE in active:
         sev = settings.rule_severity(_rule_of(INVALID_RULE)) if settings is not None else None
         for d, message in enable_problems:
-            extra.append(_directive_finding(doc, d, INVALID_RULE, f"invalid suppression comment: {message}", sev))
-    for f in extra:
-        explicit = [d for d in files if d.selectors and _covers(d.selectors, f.rule)]
-        if explicit:
-            explicit[0].used += 1
-            f = dataclasses.replace(f, status="suppressed", status_detail=_detail(explicit[0], doc))
-        out.append(f)
+            f = _directive_finding(doc, d, INVALID_RULE, f"invalid suppression comment: {message}", sev)
+            by = next((x for x in files if x.selectors and _covers(x.selectors, INVALID_RULE)), None)
+            if by is not None:
+                by.used += 1
+                f = dataclasses.replace(f, status="suppressed", status_detail=_detail(by, doc))
+            extra.append(f)
+    if active is None or UNUSED_RULE in active:
+        sev = settings.rule_severity(_rule_of(UNUSED_RULE)) if settings is not None else None
+        # Directives that may suppress IN101 itself are judged last, once the other IN101s are known.
+        meta = [d for d in files if d.selectors and _covers(d.selectors, UNUSED_RULE)]
+        for group in ([d for d in found if d not in meta], meta):
+            for d in group:
+                if d.void or d.action == "enable" or d.used or not _rules_active(d.selectors, active):
+                    continue
+                what = ", ".join(d.selectors) if d.selectors else "any rule"
+                f = _directive_finding(
+                    doc, d, UNUSED_RULE, f"unused suppression: `{d.action}` suppressed no finding of {what}", sev,
+                )
+                if group is not meta and meta:
+                    meta[0].used += 1
+                    f = dataclasses.replace(f, status="suppressed", status_detail=_detail(meta[0], doc))
+                extra.append(f)
+    out.extend(extra)
     out.sort()
     return out
 

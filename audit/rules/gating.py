@@ -37,7 +37,7 @@ class UnusedSuppression(Rule):
         "Suppression comments: docs/ci.md",
         "ruff RUF100 unused-noqa: https://docs.astral.sh/ruff/rules/unused-noqa/",
     )
-    fail_examples = (Example("<!-- audit: disable-next-line IN102 -->\nA plain sentence about sleep.\n"),)
+    fail_examples = (Example("<!-- audit: disable-next-line -->\nA plain sentence about sleep.\n"),)
     pass_examples = (Example("A plain sentence about sleep, without any suppression comment.\n"),)
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:

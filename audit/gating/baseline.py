@@ -1,0 +1,206 @@
+"""Baselines: accept today's findings, fail only on new ones.
+
+``audit baseline PATHS -o audit-baseline.json`` records every open finding as
+``(path, rule, fingerprint)`` with a count; ``audit check --baseline FILE``
+marks findings that match an entry as ``baselined`` (each entry absorbs at
+most ``count`` findings) and reports entries that matched nothing as stale.
+
+Paths in the file are POSIX paths relative to the folder of the baseline file,
+so the same baseline works from any working directory. The file is JSON,
+sorted and indented for clean diffs::
+
+    {"version": 1, "tool": {...}, "created": "...", "entries": [
+        {"path": "docs/a.md", "rule": "CL001", "fingerprint": "9f1c...", "match": "cures", "count": 1}]}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audit.gating.errors import GatingError
+from audit.gating.fingerprint import fingerprint
+
+VERSION = 1
+#: Matched text kept in an entry, for reviewers reading the file.
+MATCH_CHARS = 160
+
+
+def key_path(display: str, base_dir: Path) -> str:
+    """A checked file's path as stored in a baseline or matched by a waiver glob."""
+    if not display or display.startswith("<"):
+        return display
+    try:
+        rel = os.path.relpath(os.path.abspath(display), os.path.abspath(base_dir))
+    except ValueError:  # another drive on Windows
+        return Path(display).as_posix()
+    return Path(rel).as_posix()
+
+
+@dataclass
+class Entry:
+    """One accepted finding (or ``count`` identical ones) in a baseline."""
+
+    path: str
+    rule: str
+    fingerprint: str
+    match: str
+    count: int = 1
+
+    def as_record(self) -> dict[str, Any]:
+        return {"path": self.path, "rule": self.rule, "fingerprint": self.fingerprint, "match": self.match,
+                "count": self.count}
+
+
+@dataclass
+class Baseline:
+    """A loaded baseline file."""
+
+    file: Path
+    entries: list[Entry] = field(default_factory=list)
+    created: str | None = None
+
+    @property
+    def base_dir(self) -> Path:
+        return self.file.resolve().parent
+
+
+def _tool() -> dict[str, Any]:
+    from audit import RULESET_VERSION, __version__
+
+    return {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}
+
+
+def load(path: str | os.PathLike[str]) -> Baseline:
+    """Read and validate a baseline file; raises :class:`GatingError` naming the file and key."""
+    p = Path(path)
+    name = str(p)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GatingError(f"baseline {name}: no such file (create it with `audit baseline PATHS -o {name}`)") from None
+    except OSError as e:
+        raise GatingError(f"baseline {name}: cannot read: {e.strerror or e}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise GatingError(f"baseline {name}: not valid JSON: {e}") from None
+    if not isinstance(data, dict):
+        raise GatingError(f"baseline {name}: expected a JSON object")
+    if data.get("version") != VERSION:
+        raise GatingError(f"baseline {name}: version: expected {VERSION}, got {data.get('version')!r}")
+    raw = data.get("entries")
+    if not isinstance(raw, list):
+        raise GatingError(f"baseline {name}: entries: expected a list")
+    entries = []
+    for i, e in enumerate(raw):
+        where = f"baseline {name}: entries[{i}]"
+        if not isinstance(e, dict):
+            raise GatingError(f"{where}: expected an object")
+        for key in ("path", "rule", "fingerprint"):
+            if not isinstance(e.get(key), str) or not e[key]:
+                raise GatingError(f"{where}.{key}: expected a non-empty string")
+        count = e.get("count", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise GatingError(f"{where}.count: expected a positive integer")
+        match = e.get("match", "")
+        if not isinstance(match, str):
+            raise GatingError(f"{where}.match: expected a string")
+        entries.append(Entry(e["path"], e["rule"].upper(), e["fingerprint"], match, count))
+    return Baseline(file=p, entries=entries, created=data.get("created"))
+
+
+def collect(findings: Iterable[tuple[str, Any, str | None]], base_dir: Path) -> list[Entry]:
+    """Baseline entries for ``(display path, finding, source text)`` triples of open findings."""
+    merged: dict[tuple[str, str, str], Entry] = {}
+    for display, f, source in findings:
+        path = key_path(display, base_dir)
+        fp = fingerprint(f, source)
+        key = (path, f.rule, fp)
+        if key in merged:
+            merged[key].count += 1
+        else:
+            snippet = " ".join(f.match.split())
+            if len(snippet) > MATCH_CHARS:
+                snippet = snippet[: MATCH_CHARS - 3] + "..."
+            merged[key] = Entry(path, f.rule, fp, snippet)
+    return sorted(merged.values(), key=lambda e: (e.path, e.rule, e.fingerprint))
+
+
+def dumps(entries: list[Entry], created: dt.datetime | None = None) -> str:
+    """The baseline file text (stable key order, sorted entries, trailing newline)."""
+    when = (created or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
+    doc = {
+        "version": VERSION,
+        "tool": _tool(),
+        "created": when.isoformat(),
+        "entries": [e.as_record() for e in sorted(entries, key=lambda e: (e.path, e.rule, e.fingerprint))],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+class Matcher:
+    """Marks findings that a baseline accepts; remembers what matched for the end-of-run report."""
+
+    def __init__(self, baseline: Baseline) -> None:
+        self.baseline = baseline
+        self.remaining: dict[tuple[str, str, str], int] = {}
+        for e in baseline.entries:
+            k = (e.path, e.rule, e.fingerprint)
+            self.remaining[k] = self.remaining.get(k, 0) + e.count
+        self.seen_paths: set[str] = set()
+        self.matched = 0
+
+    def apply(self, result: Any, source: Callable[[], str | None]) -> None:
+        """Mark ``result``'s open findings that the baseline accepts as ``baselined``."""
+        path = key_path(result.path, self.baseline.base_dir)
+        self.seen_paths.add(path)
+        if not any(f.status == "open" for f in result.findings):
+            return
+        text = source()
+        out = []
+        for f in result.findings:
+            if f.status == "open":
+                k = (path, f.rule, fingerprint(f, text))
+                if self.remaining.get(k, 0) > 0:
+                    self.remaining[k] -= 1
+                    self.matched += 1
+                    f = dataclasses.replace(
+                        f, status="baselined",
+                        status_detail={"by": "baseline", "baseline": str(self.baseline.file), "fingerprint": k[2]},
+                    )
+            out.append(f)
+        result.findings = out
+
+    def stale(self) -> list[Entry]:
+        """Entries that matched fewer findings than recorded, in files this run checked or that no longer exist."""
+        out = []
+        base = self.baseline.base_dir
+        for e in self.baseline.entries:
+            k = (e.path, e.rule, e.fingerprint)
+            left = self.remaining.get(k, 0)
+            if left <= 0:
+                continue
+            if e.path in self.seen_paths or not (e.path.startswith("<") or (base / e.path).exists()):
+                take = min(left, e.count)
+                self.remaining[k] = left - take
+                out.append(Entry(e.path, e.rule, e.fingerprint, e.match, take))
+        # Restore, so report() can be called more than once.
+        for e in out:
+            k = (e.path, e.rule, e.fingerprint)
+            self.remaining[k] += e.count
+        return out
+
+    def report(self) -> dict[str, Any]:
+        stale = self.stale()
+        return {
+            "file": str(self.baseline.file),
+            "entries": sum(e.count for e in self.baseline.entries),
+            "matched": self.matched,
+            "stale": sum(e.count for e in stale),
+            "stale_entries": [e.as_record() for e in stale[:100]],
+        }
