@@ -1,0 +1,128 @@
+"""Helpers shared by the report formats: paths, thresholds, fingerprints, claims.
+
+Nothing here writes output; each format module turns the same
+:class:`audit.model.Finding` records into its own syntax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from audit.model import SEVERITY_RANK
+
+#: The words of context on each side of a match that go into a fingerprint.
+CONTEXT_WORDS = 3
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def at_or_above(severity: str, fail_on: str) -> bool:
+    """Whether ``severity`` reaches the ``fail_on`` threshold (``never`` is never reached)."""
+    return SEVERITY_RANK.get(severity, 0) >= SEVERITY_RANK.get(fail_on, 99)
+
+
+def open_findings(findings: Iterable[Any]) -> list[Any]:
+    """Findings that count: not suppressed inline, baselined or waived."""
+    return [f for f in findings if getattr(f, "status", "open") == "open"]
+
+
+def repo_relative(path: str, root: Path | str) -> str | None:
+    """``path`` relative to ``root`` in POSIX form, or None when it lies outside ``root``.
+
+    Standard input shown as ``<stdin>`` has no path and gives None; a
+    ``--stdin-filename`` is taken relative to the working directory.
+    """
+    if path.startswith("<"):
+        return None
+    for absolute, base in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+        (Path(path).resolve(), Path(root).resolve()),
+    ):
+        try:
+            rel = absolute.relative_to(base)
+        except ValueError:
+            continue
+        return PurePosixPath(*rel.parts).as_posix() if rel.parts else None
+    return None
+
+
+def display_relative(path: str, root: Path | str) -> str:
+    """The path as reports show it: relative to ``root`` when inside it, else as given."""
+    rel = repo_relative(path, root)
+    return rel if rel is not None else path.replace(os.sep, "/")
+
+
+def normalise(text: str) -> str:
+    """Case-folded words of ``text`` joined by single spaces (markup and spacing ignored)."""
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def context_of(source: str, start: int, end: int, words: int = CONTEXT_WORDS) -> tuple[str, str]:
+    """Up to ``words`` normalised words before ``start`` and after ``end`` in ``source``."""
+    window = 24 * words
+    before = _WORD.findall(source[max(0, start - window) : start].casefold())
+    after = _WORD.findall(source[end : end + window].casefold())
+    # A word cut by the window edge is unreliable: drop the partial one.
+    if start - window > 0 and before:
+        before = before[1:]
+    if end + window < len(source) and after:
+        after = after[:-1]
+    return " ".join(before[-words:]), " ".join(after[:words])
+
+
+class Fingerprinter:
+    """Fingerprints that identify a finding across edits of its file.
+
+    The hash covers the rule id, the normalised matched text and a few
+    normalised words around it, never the line or column, so a finding keeps
+    its fingerprint when lines are inserted or removed above it. Identical
+    findings in one file get an occurrence index (``:0``, ``:1``...) in order.
+    Use one instance per file.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def __call__(self, finding: Any, source: str | None = None) -> str:
+        """The fingerprint ``<32 hex>:<occurrence>`` of ``finding`` (``source``: the file text, if kept)."""
+        before = after = ""
+        if source is not None and finding.end_offset >= finding.offset:
+            before, after = context_of(source, finding.offset, finding.end_offset)
+        key = "\x1f".join((finding.rule, normalise(finding.match), before, after))
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        n = self._seen.get(digest, 0)
+        self._seen[digest] = n + 1
+        return f"{digest}:{n}"
+
+
+def settings_for(result: Any, options: Any) -> Any:
+    """The effective settings for a result: ``options.extra["settings_for"](path)`` or the defaults."""
+    get = options.extra.get("settings_for")
+    if get is not None:
+        return get(result.path)
+    from audit.config import Settings
+
+    return Settings()
+
+
+class ClaimsUnavailable(Exception):
+    """The claims inventory is not part of this installation."""
+
+
+def claims_inventory(result: Any, options: Any) -> list[dict[str, Any]]:
+    """Every claim in the result's document (:func:`audit.claims.inventory`).
+
+    Returns ``[]`` when the document was not kept (unreadable files). Raises
+    :class:`ClaimsUnavailable` when the claims analysis is not installed.
+    """
+    try:
+        from audit.claims import inventory
+    except ImportError as e:
+        raise ClaimsUnavailable(str(e)) from None
+    if result.document is None:
+        return []
+    return list(inventory(result.document, settings_for(result, options)))

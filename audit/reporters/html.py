@@ -1,0 +1,332 @@
+"""A self-contained HTML review report for editors and compliance reviewers.
+
+One file with its CSS, script and chart inline: it opens from ``file://``
+with no network. It shows a corpus overview (articles sortable by grade,
+findings, claims by support level and promotion score; totals by category; a
+readability chart against the target), then each article's original source
+with every finding highlighted in place, the findings beside it (click one to
+jump to its highlight), the article's claims inventory, and provenance for the
+record (tool and rule-set versions, config hash, time, SHA-256 of every input).
+
+Article text is untrusted. The page is rendered by Jinja2 with autoescaping,
+the inline data for the script is JSON with ``<``, ``>``, ``&``, U+2028 and
+U+2029 escaped, and a Content-Security-Policy allows only the report's own
+script (by hash), so markup in a draft is shown as text and never runs.
+
+Options read from ``ReportOptions.extra``: ``settings_for`` (path -> Settings,
+for the claims inventory), ``readability_metric``, ``readability_target``,
+``title``, ``command_line`` and ``debug``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import datetime, timezone
+from importlib import resources
+from typing import Any
+
+from audit.model import CATEGORIES, SEVERITIES, SEVERITY_RANK
+from audit.reporters import Reporter as Base
+from audit.reporters._common import ClaimsUnavailable, claims_inventory, display_relative
+
+SUPPORT_LEVELS = ("none", "vague", "named", "cited")
+SUPPORT_LABEL = {"none": "Unsupported", "vague": "Vague", "named": "Named source", "cited": "Cited"}
+SEVERITY_LABEL = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
+CHART_LABELLED_MAX = 60
+
+
+def safe_json(obj: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026`` (so
+    neither ``</script>`` nor ``<!--`` can appear), and the line separators
+    U+2028 and U+2029 are escaped as well.
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def _asset(name: str) -> str:
+    return resources.files("audit.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def segments(source: str, spans: list[tuple[int, int, int]]) -> list[list[tuple[str, tuple[int, ...]]]]:
+    """Split ``source`` into lines of ``(text, finding ids)`` segments.
+
+    ``spans`` are ``(start, end, id)`` source offsets. Overlapping spans are cut
+    into non-overlapping segments, each carrying every id that covers it; a
+    segment never crosses a line break. Line breaks themselves are dropped.
+    """
+    n = len(source)
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for a, b, fid in spans:
+        a, b = max(0, min(a, n)), max(0, min(b, n))
+        if b > a:
+            starts.setdefault(a, []).append(fid)
+            ends.setdefault(b, []).append(fid)
+    points = sorted(set(starts) | set(ends))
+    lines: list[list[tuple[str, tuple[int, ...]]]] = []
+    active: list[int] = []
+    pi = 0
+    pos = 0
+    for line in source.split("\n"):
+        end = pos + len(line)
+        segs: list[tuple[str, tuple[int, ...]]] = []
+        cur = pos
+        while True:
+            # Apply every event at or before the current position.
+            while pi < len(points) and points[pi] <= cur:
+                p = points[pi]
+                for fid in ends.get(p, ()):
+                    if fid in active:
+                        active.remove(fid)
+                active.extend(starts.get(p, ()))
+                pi += 1
+            nxt = points[pi] if pi < len(points) and points[pi] < end else end
+            if nxt > cur:
+                text = source[cur:nxt].replace("\r", "")
+                if text:
+                    segs.append((text, tuple(active)))
+            cur = nxt
+            if cur >= end:
+                break
+        lines.append(segs)
+        pos = end + 1
+    if source.endswith("\n"):
+        lines.pop()  # the empty "line" after the final line break
+    return lines
+
+
+def _claim_row(c: dict[str, Any]) -> dict[str, Any]:
+    """A claim from :func:`audit.claims.inventory` with every field the template shows."""
+
+    def strings(v: Any) -> list[str]:
+        if not v:
+            return []
+        if isinstance(v, (str, dict)):
+            v = [v]
+        out = []
+        for x in v:
+            if isinstance(x, dict):
+                x = x.get("url") or x.get("text") or x.get("label") or json.dumps(x, ensure_ascii=False)
+            out.append(str(x))
+        return out
+
+    return {
+        "line": int(c.get("line") or 1),
+        "text": str(c.get("claim") or c.get("text") or ""),
+        "kind": str(c.get("kind") or ""),
+        "strength": "" if c.get("strength") is None else str(c.get("strength")),
+        "support": str(c.get("support") or "none"),
+        "hedged": bool(c.get("hedged")),
+        "hedges": strings(c.get("hedges")),
+        "absolutes": strings(c.get("absolutes")),
+        "citations": strings(c.get("citations")),
+    }
+
+
+def _chart(articles: list[dict[str, Any]], metric: str, target: float) -> dict[str, Any]:
+    """Geometry of the readability chart: one bar per article against the target line."""
+    higher_is_easier = metric == "flesch_reading_ease"
+    pts = [(a, a["grade"]) for a in articles if a["grade"] is not None]
+    pts.sort(key=lambda av: (-av[1] if not higher_is_easier else av[1], av[0]["path"]))
+    top = max([v for _, v in pts] + [target, 1.0]) * 1.1
+    width, label_w = 760, 230
+    plot_w = width - label_w - 60
+    bars = []
+    labelled = len(pts) <= CHART_LABELLED_MAX
+    if labelled:
+        row = 22
+        height = row * len(pts) + 34
+        for i, (a, v) in enumerate(pts):
+            w = max(1.0, plot_w * v / top)
+            label = a["path"] if len(a["path"]) <= 34 else "…" + a["path"][-33:]
+            over = v < target if higher_is_easier else v > target
+            bars.append({"x": label_w, "y": 8 + i * row, "w": round(w, 1), "h": row - 8, "label": label, "path": a["path"],
+                         "value": v, "anchor": a["anchor"], "over": over, "ty": 8 + i * row + row / 2 - 2})
+        tx = label_w + plot_w * target / top
+    else:
+        height = 200
+        plot_w = width - 60
+        col = plot_w / max(1, len(pts))
+        for i, (a, v) in enumerate(pts):
+            h = max(1.0, 150 * v / top)
+            over = v < target if higher_is_easier else v > target
+            bars.append({"x": round(30 + i * col, 2), "y": round(170 - h, 1), "w": round(max(1.0, col - 1), 2), "h": round(h, 1),
+                         "label": "", "path": a["path"], "value": v, "anchor": a["anchor"], "over": over})
+        tx = 170 - 150 * target / top
+    return {"labelled": labelled, "bars": bars, "width": width, "height": height, "target": target, "tx": round(tx, 1),
+            "metric": metric, "missing": len(articles) - len(pts), "plot_end": label_w + plot_w if labelled else width - 30}
+
+
+class Reporter(Base):
+    """Collects each article (source, findings, claims) and renders the page at the end."""
+
+    needs_documents = True
+
+    def begin(self) -> None:
+        self._articles: list[dict[str, Any]] = []
+        self._findings: dict[str, dict[str, Any]] = {}
+        self._next_id = 0
+        self._claims_note: str | None = None
+        self._rules: dict[str, str] = {}
+        self._started = datetime.now(timezone.utc)
+
+    # -- collecting ------------------------------------------------------
+
+    def _claims(self, result: Any) -> tuple[list[dict[str, Any]] | None, str | None]:
+        if self._claims_note is not None:
+            return None, None
+        try:
+            return claims_inventory(result, self.options), None
+        except ClaimsUnavailable:
+            self._claims_note = "The claims inventory is not available in this installation; counts come from the claim rules."
+            return None, None
+        except Exception as e:  # one file's analysis must not lose the whole report
+            if self.options.extra.get("debug"):
+                raise
+            return None, f"The claims inventory could not be built for this file ({type(e).__name__}: {e})."
+
+    def file(self, result: Any) -> None:
+        idx = len(self._articles) + 1
+        anchor = f"a{idx}"
+        path = display_relative(result.path, self.options.root)
+        metric = self.options.extra.get("readability_metric", "smog_index")
+        read = result.readability or {}
+        findings = sorted(result.findings, key=lambda f: (f.line, f.column, -SEVERITY_RANK.get(f.severity, 0), f.rule))
+        recs = []
+        spans = []
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for f in findings:
+            fid = self._next_id
+            self._next_id += 1
+            self._rules.setdefault(f.rule, f.name)
+            rec = {
+                "id": fid, "rule": f.rule, "name": f.name, "category": f.category, "severity": f.severity,
+                "message": f.message, "fix": f.fix or "", "line": f.line, "column": f.column,
+                "end_line": f.end_line, "end_column": f.end_column, "match": f.match, "status": f.status,
+                "highlighted": f.end_offset > f.offset and result.document is not None,
+            }
+            recs.append(rec)
+            if f.status == "open":
+                counts[f.severity] = counts.get(f.severity, 0) + 1
+            if rec["highlighted"]:
+                spans.append((f.offset, f.end_offset, fid))
+            self._findings[str(fid)] = {
+                "r": f.rule, "n": f.name, "c": f.category, "s": f.severity, "m": f.message,
+                "x": f.fix or "", "l": f.line, "k": f.column, "st": f.status,
+            }
+        lines: list[dict[str, Any]] = []
+        if result.document is not None:
+            by_id = {r["id"]: r for r in recs}
+            for no, segs in enumerate(segments(result.document.source, spans), start=1):
+                out = []
+                for text, ids in segs:
+                    if not ids:
+                        out.append({"t": text, "ids": ""})
+                        continue
+                    top = max((by_id[i] for i in ids), key=lambda r: (r["status"] == "open", SEVERITY_RANK.get(r["severity"], 0)))
+                    title = "\n\n".join(
+                        f"{by_id[i]['rule']} {by_id[i]['name']}: {by_id[i]['message']}" + (f"\nFix: {by_id[i]['fix']}" if by_id[i]["fix"] else "")
+                        for i in ids
+                    )
+                    out.append({"t": text, "ids": " ".join(map(str, ids)), "cat": top["category"], "sev": top["severity"],
+                                "multi": len(ids) > 1, "title": title, "sup": all(by_id[i]["status"] != "open" for i in ids)})
+                lines.append({"no": no, "segs": out})
+        claims, claims_error = self._claims(result)
+        summary = result.extras.get("claims") or {}
+        by_support = dict(summary.get("by_support") or {})
+        if claims is not None and not summary:
+            for c in claims:
+                by_support[c.get("support", "none")] = by_support.get(c.get("support", "none"), 0) + 1
+        promotion = result.extras.get("promotion") or {}
+        self._articles.append({
+            "idx": idx, "anchor": anchor, "path": path, "format": result.format, "sha256": result.sha256,
+            "words": result.words or read.get("words") or 0,
+            "grade": _number(read.get(metric)), "text_standard": read.get("text_standard"),
+            "readability": {k: v for k, v in read.items() if _number(v) is not None or isinstance(v, str)},
+            "counts": counts, "findings": recs, "lines": lines, "has_source": result.document is not None,
+            "claims": None if claims is None else [_claim_row(c) for c in claims], "claims_error": claims_error,
+            "claims_total": summary.get("total", sum(by_support.values()) if by_support else None),
+            "by_support": by_support, "promotion": _number(promotion.get("score")),
+            "promotion_flags": promotion.get("flags") or [],
+        })
+
+    # -- rendering -------------------------------------------------------
+
+    def _environment(self) -> Any:
+        import jinja2
+
+        env = jinja2.Environment(
+            loader=jinja2.FunctionLoader(lambda name: _asset(name)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["thousands"] = lambda n: f"{int(n or 0):,}"
+        env.filters["num"] = lambda v, d=1: "—" if v is None else (f"{v:.{d}f}" if isinstance(v, float) else str(v))
+        return env
+
+    def render(self, summary: Any) -> str:
+        """The whole page."""
+        import markupsafe
+
+        from audit import RULESET_VERSION, __version__
+
+        env = self._environment()
+        script = _asset("report.js")
+        script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        metric = self.options.extra.get("readability_metric", "smog_index")
+        target = float(self.options.extra.get("readability_target", 8.0))
+        categories = [c for c in CATEGORIES if summary.by_category.get(c)] + sorted(set(summary.by_category) - set(CATEGORIES))
+        seen_categories = sorted({r["category"] for a in self._articles for r in a["findings"]}, key=lambda c: (c not in CATEGORIES, CATEGORIES.index(c) if c in CATEGORIES else 0, c))
+        claims_totals = dict.fromkeys(SUPPORT_LEVELS, 0)
+        for a in self._articles:
+            for k, v in a["by_support"].items():
+                claims_totals[k] = claims_totals.get(k, 0) + int(v or 0)
+        page = env.get_template("report.html.j2").render(
+            title=self.options.extra.get("title") or "Health content audit",
+            generated=self._started.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            generated_iso=self._started.isoformat(timespec="seconds"),
+            version=__version__,
+            ruleset=RULESET_VERSION,
+            config_digest=self.options.config_digest,
+            command_line=self.options.extra.get("command_line", ""),
+            summary=summary,
+            severities=SEVERITIES,
+            severity_label=SEVERITY_LABEL,
+            categories=categories,
+            filter_categories=seen_categories,
+            rules=sorted(self._rules.items()),
+            articles=self._articles,
+            support_levels=SUPPORT_LEVELS,
+            support_label=SUPPORT_LABEL,
+            claims_totals=claims_totals,
+            claims_note=self._claims_note,
+            metric=metric,
+            metric_label=metric.replace("_", " "),
+            target=target,
+            chart=_chart(self._articles, metric, target),
+            any_suppressed=any(r["status"] != "open" for a in self._articles for r in a["findings"]),
+            css=markupsafe.Markup(_asset("report.css")),
+            script=markupsafe.Markup(script),
+            script_hash=script_hash,
+            data=markupsafe.Markup(safe_json({"findings": self._findings})),
+        )
+        return page
+
+    def end(self, summary: Any) -> None:
+        self.out.write(self.render(summary))
