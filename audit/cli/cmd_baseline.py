@@ -68,7 +68,8 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
             counted[0] += len(open_)
 
     class _Keep(reporters.Reporter):
-        needs_documents = True
+        # Files on disk are read again for fingerprints; only standard input must be kept.
+        needs_documents = any(i.path is None for i in inputs)
 
     summary = execute(inputs, cfg, [_Keep(None, reporters.ReportOptions())], sel, ign, "never", postprocess=[record], debug=debug)  # type: ignore[arg-type]
     with reporters.atomic_writer(target) as fh:

@@ -94,6 +94,7 @@ class Gating(list):  # type: ignore[type-arg]
         self.waivers: wv.Waivers | None = None
         self.changed: chg.Filter | None = None
         self.inline_suppressed = 0
+        self._stdin = True
         bpath = _resolve(baseline, cfg, cfg.baseline if use_config else None)
         wpath = _resolve(waivers, cfg, cfg.waivers if use_config else None)
         if wpath is not None:
@@ -112,11 +113,15 @@ class Gating(list):  # type: ignore[type-arg]
 
     @property
     def needs_documents(self) -> bool:
-        return self.baseline is not None or (self.waivers is not None and self.waivers.needs_source)
+        """Keep documents only for standard input: files on disk are read again when a fingerprint needs them."""
+        fingerprints = self.baseline is not None or (self.waivers is not None and self.waivers.needs_source)
+        return fingerprints and self._stdin
 
     def filter_inputs(self, inputs: list[Any]) -> list[Any]:
         """Narrow inputs to changed files with ``changed_since``; otherwise unchanged."""
-        return self.changed.inputs(inputs) if self.changed is not None else list(inputs)
+        kept = self.changed.inputs(inputs) if self.changed is not None else list(inputs)
+        self._stdin = any(getattr(i, "path", 1) is None for i in kept)
+        return kept
 
     def apply(self, result: Any) -> None:
         """The ``postprocess`` hook: waivers, then baseline, then the changed-lines filter."""
