@@ -1,0 +1,310 @@
+"""The per-document promotion analysis every promotion and SEO rule shares.
+
+:func:`analyse` tokenises each block once, finds every lexicon match, the
+quoted stretches of text, the sentence starts and the organisation mentions,
+and drops anything the project accepts (``settings.accepted_terms``). It is
+computed once per document through ``doc.memo`` and read by all the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any
+
+from audit.model import Block, Document
+from audit.promotion.lexicon import Entry, Matcher, Tokens, load_cues, load_matcher, load_words, phrase_words, tokenize
+
+FAMILY = "promotion"
+#: Lexicon files of ``audit/data/promotion/`` (one per concern).
+LEXICONS = ("puffery", "cta", "voice", "urgency", "sensational", "speculative", "testimonial")
+#: Metadata keys that name the publishing site or organisation.
+SITE_KEYS = ("og:site_name", "site_name", "application-name", "publisher", "organization", "organisation", "og:url", "url", "canonical")
+
+_SENT_END = re.compile(r"[.!?]")
+#: A bare domain: dot-separated labels (unambiguous split, so linear time).
+_DOMAIN = re.compile(r"(?<![\w@.\-/])(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9][A-Za-z0-9\-]*)+")
+_STARS = re.compile(r"[\u2605\u2B50]{3,}")
+
+
+@dataclass
+class Match:
+    """One lexicon (or pattern) match inside a block, in block-text offsets."""
+
+    kind: str
+    block: int
+    start: int
+    end: int
+    entry: Entry | None
+    quoted: bool = False
+    #: Rule-specific details (the matched organisation, the cue...).
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BlockInfo:
+    """A block with its tokens, quoted spans and sentence starts."""
+
+    block: Block
+    toks: Tokens
+    quotes: list[tuple[int, int]]
+    #: Token indices that begin a sentence (always includes 0 when there are tokens).
+    sentence_starts: list[int]
+    #: Token indices covered by an accepted term.
+    accepted: set[int]
+
+    def is_quoted(self, offset: int) -> bool:
+        if self.block.kind == "quote":
+            return True
+        return any(a <= offset < b for a, b in self.quotes)
+
+    def sentence_of(self, i: int) -> tuple[int, int]:
+        """Token range ``[lo, hi)`` of the sentence holding token ``i``."""
+        lo, hi = 0, len(self.toks)
+        for s in self.sentence_starts:
+            if s <= i:
+                lo = s
+            else:
+                hi = s
+                break
+        return lo, hi
+
+
+@dataclass
+class Analysis:
+    """Everything the promotion and SEO rules read."""
+
+    blocks: list[BlockInfo]
+    words: int
+    matches: dict[str, list[Match]]
+    #: Organisation mentions: configured, from metadata, or detected (see :func:`_organisations`).
+    orgs: list[Match]
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans inside double quotes (straight quotes pair in order; curly quotes open and close)."""
+    spans: list[tuple[int, int]] = []
+    open_at = -1
+    for i, ch in enumerate(text):
+        if ch == "\u201c":
+            open_at = i
+        elif ch == "\u201d" and open_at >= 0:
+            spans.append((open_at, i + 1))
+            open_at = -1
+        elif ch == '"':
+            if open_at >= 0:
+                spans.append((open_at, i + 1))
+                open_at = -1
+            else:
+                open_at = i
+    return spans
+
+
+def _sentence_starts(toks: Tokens) -> list[int]:
+    starts = [0] if len(toks) else []
+    for i in range(1, len(toks)):
+        if not toks.joined[i] and _SENT_END.search(toks.gap(i)):
+            starts.append(i)
+    return starts
+
+
+@lru_cache(maxsize=64)
+def _term_matcher(terms: tuple[str, ...]) -> Matcher:
+    m = Matcher()
+    for t in terms:
+        m.add(phrase_words(t), Entry("accepted", t, ""))
+    return m
+
+
+def _is_domain(s: str) -> bool:
+    return "." in s and " " not in s.strip()
+
+
+def _norm_domain(s: str) -> str:
+    s = s.strip().lower()
+    for p in ("https://", "http://"):
+        if s.startswith(p):
+            s = s[len(p) :]
+    s = s.split("/", 1)[0]
+    return s[4:] if s.startswith("www.") else s
+
+
+def _domain_core(domain: str) -> str:
+    """The distinctive label of a domain: ``trufflesveinspecialists`` for ``www.trufflesveinspecialists.com``."""
+    labels = [x for x in domain.split(".") if x]
+    if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac", "gov"):
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
+
+
+def analyse(doc: Document, settings: Any) -> Analysis:
+    """Compute (once per document, via ``doc.memo``) the shared promotion analysis."""
+    return doc.memo("promotion:analysis", lambda d: _analyse(d, settings))
+
+
+def _analyse(doc: Document, settings: Any) -> Analysis:
+    accepted = tuple(getattr(settings, "accepted_terms", ()) or ())
+    acc_matcher = _term_matcher(accepted) if accepted else None
+    blocks: list[BlockInfo] = []
+    words = 0
+    for block in doc.blocks:
+        toks = tokenize(block.text)
+        words += len(toks)
+        covered: set[int] = set()
+        if acc_matcher is not None:
+            for i, j, _ in acc_matcher.find(toks):
+                covered.update(range(i, j))
+        blocks.append(BlockInfo(block, toks, quote_spans(block.text), _sentence_starts(toks), covered))
+
+    matches: dict[str, list[Match]] = {}
+    for name in LEXICONS:
+        matcher = load_matcher(FAMILY, (name + ".txt",))
+        found: list[Match] = []
+        for bi, info in enumerate(blocks):
+            toks = info.toks
+            for i, j, entry in matcher.find(toks):
+                if entry.exception or any(k in info.accepted for k in range(i, j)):
+                    continue
+                a, b = toks.starts[i], toks.ends[j - 1]
+                found.append(Match(name, bi, a, b, entry, info.is_quoted(a), {"tokens": (i, j)}))
+        matches[name] = found
+    # Star ratings are not words; a tiny separate pattern.
+    for bi, info in enumerate(blocks):
+        for m in _STARS.finditer(info.block.text):
+            matches["testimonial"].append(Match("testimonial", bi, m.start(), m.end(), None, info.is_quoted(m.start()), {"stars": True}))
+    return Analysis(blocks, words, matches, _organisations(doc, settings, blocks))
+
+
+def configured_names(doc: Document, settings: Any) -> tuple[list[str], list[str]]:
+    """Organisation names and domains from config plus the page's own metadata."""
+    names: list[str] = []
+    domains: list[str] = []
+    raw = list(getattr(settings, "organizations", ()) or ())
+    md = doc.metadata or {}
+    for key in SITE_KEYS:
+        v = md.get(key)
+        if isinstance(v, str) and v.strip():
+            raw.append(v.strip())
+    for item in raw:
+        if _is_domain(item):
+            domains.append(_norm_domain(item))
+        else:
+            names.append(item)
+    return names, domains
+
+
+def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> list[Match]:
+    """Organisation and brand mentions.
+
+    * configured names (``settings.organizations``) and the site name in the
+      page metadata: every mention;
+    * domains in the text on a commercial top-level domain (``.com``,
+      ``.clinic``...), except the configured authoritative sources;
+    * capitalised names ending in an organisation word ("Truffle Vein
+      Specialists"): when they resemble a domain found in the page (the
+      publisher naming itself) or are recommended ("centers like X",
+      "clinics such as X", "visit X").
+    """
+    cues = load_cues(FAMILY, "cues.txt")
+    names, domains = configured_names(doc, settings)
+    authoritative = {_norm_domain(d) for d in getattr(settings, "authoritative_domains", ()) or ()}
+    commercial = cues.get("commercial_tlds", frozenset())
+    out: list[Match] = []
+    name_matcher = Matcher()
+    for n in names:
+        name_matcher.add(phrase_words(n), Entry("organization", n, ""))
+    own_domains = set(domains)
+
+    # Domains in the text.
+    found_domains: list[tuple[int, int, int, str]] = []
+    for bi, info in enumerate(blocks):
+        text = info.block.text
+        if "." not in text:
+            continue
+        for m in _DOMAIN.finditer(text):
+            d = m.group().rstrip(".-").lower()
+            labels = d.split(".")
+            if len(labels) < 2 or not any(c.isalpha() for c in labels[0]):
+                continue
+            nd = _norm_domain(d)
+            if nd in own_domains or any(nd == o or nd.endswith("." + o) for o in own_domains):
+                found_domains.append((bi, m.start(), m.start() + len(d), "configured"))
+                continue
+            if labels[-1] not in commercial or any(nd == a or nd.endswith("." + a) for a in authoritative):
+                continue
+            found_domains.append((bi, m.start(), m.start() + len(d), "detected"))
+    cores = {_domain_core(_norm_domain(info_d)) for info_d in own_domains}
+    for bi, a, b, how in found_domains:
+        cores.add(_domain_core(_norm_domain(blocks[bi].block.text[a:b])))
+    cores.discard("")
+
+    suffixes = cues.get("org_suffixes", frozenset())
+    inner = cues.get("name_inner", frozenset())
+    providers = cues.get("provider_nouns", frozenset())
+    endorse = cues.get("endorse_verbs", frozenset())
+    stop = load_words("seo", "stopwords.txt")
+    for bi, info in enumerate(blocks):
+        toks = info.toks
+        taken: set[int] = set()
+        for i, j, entry in name_matcher.find(toks):
+            if any(k in info.accepted for k in range(i, j)):
+                continue
+            out.append(Match("organization", bi, toks.starts[i], toks.ends[j - 1], entry, info.is_quoted(toks.starts[i]), {"how": "configured", "name": entry.phrase}))
+            taken.update(range(i, j))
+        for d_bi, a, b, how in found_domains:
+            if d_bi == bi:
+                out.append(Match("organization", bi, a, b, None, info.is_quoted(a), {"how": how, "name": info.block.text[a:b], "domain": True}))
+        if info.block.kind == "heading" and not cores:
+            continue
+        for i, j in _capitalised_names(toks, suffixes, inner):
+            if any(k in taken or k in info.accepted for k in range(i, j)):
+                continue
+            cue = ""
+            while j - i > 2 and toks.lower[i] in endorse:
+                cue = toks.lower[i]
+                i += 1
+            while j - i > 2 and toks.lower[i] in stop:
+                cue = ""
+                i += 1
+            if toks.lower[i] in stop:
+                continue
+            name = info.block.text[toks.starts[i] : toks.ends[j - 1]]
+            compact = "".join(toks.lower[i:j])
+            linked = any(SequenceMatcher(None, compact, c).ratio() >= 0.85 for c in cores) if cores else False
+            if cue:
+                pass
+            elif i >= 2 and toks.lower[i - 1] == "like" and toks.lower[i - 2] in providers:
+                cue = f"{toks.lower[i - 2]} like"
+            elif i >= 3 and toks.lower[i - 2 : i] == ["such", "as"] and toks.lower[i - 3] in providers:
+                cue = f"{toks.lower[i - 3]} such as"
+            elif i >= 1 and toks.lower[i - 1] in endorse:
+                cue = toks.lower[i - 1]
+            if linked or cue:
+                out.append(Match("organization", bi, toks.starts[i], toks.ends[j - 1], None, info.is_quoted(toks.starts[i]), {"how": "linked" if linked else "endorsed", "name": name, "cue": cue}))
+    out.sort(key=lambda m: (m.block, m.start))
+    return out
+
+
+def _capitalised_names(toks: Tokens, suffixes: frozenset[str], inner: frozenset[str]) -> list[tuple[int, int]]:
+    """Token ranges of capitalised multiword names ending in an organisation word."""
+    out: list[tuple[int, int]] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        w = toks.word(i)
+        if not w[:1].isupper():
+            i += 1
+            continue
+        j = i + 1
+        while j < n and toks.joined[j] and (toks.word(j)[:1].isupper() or (toks.lower[j] in inner and j + 1 < n and toks.word(j + 1)[:1].isupper())):
+            j += 1
+        # Trim to the last organisation word.
+        k = j
+        while k > i and toks.lower[k - 1] not in suffixes:
+            k -= 1
+        if k - i >= 2 and toks.lower[i] not in inner:
+            out.append((i, k))
+        i = j
+    return out

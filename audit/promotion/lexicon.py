@@ -1,0 +1,233 @@
+"""Phrase lexicons: loading the data files and matching them over word tokens.
+
+A lexicon file (``audit/data/promotion/*.txt``) holds one entry a line::
+
+    # comment
+    cutting-edge | Name the technique and the evidence for it.
+    advanced {technology,technologies,techniques}
+    advanced * techniques
+    !leading {cause,causes}
+
+* Words are separated by spaces or hyphens; both match either way round, so
+  ``state-of-the-art`` also matches ``state of the art`` and ``state - of - the - art``.
+* ``{a,b,c}`` lists alternatives for one word (several groups expand to every
+  combination); ``{,a}`` makes a word optional.
+* ``*`` stands for exactly one word.
+* Text after ``|`` is the suggested neutral wording shown with the finding.
+* A line starting with ``!`` is an exception: text it matches is never flagged
+  by this lexicon (``!leading cause`` keeps "leading cause of death" clean).
+
+Matching is case-insensitive, on whole words, longest match first and
+left to right; it runs over a simple word tokenisation of the block text
+(:func:`tokenize`) in time linear in the number of words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+#: A word: letters/digits, with inner apostrophes ("don't", "patient's").
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+#: Characters allowed between two words of one phrase (spaces and hyphens of any kind).
+_JOINERS = frozenset(" \t\n\r\u00a0-\u2010\u2011\u2012\u2013")
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+WILDCARD = "*"
+_END = "\x00"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon entry after expansion."""
+
+    lexicon: str
+    phrase: str  # the line as written, for messages
+    suggestion: str
+    exception: bool = False
+
+
+@dataclass
+class Tokens:
+    """Word tokens of one text: offsets, lower-cased forms and which gaps join a phrase."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    lower: list[str]
+    #: ``joined[i]`` is True when only spaces/hyphens separate token ``i - 1`` and token ``i``.
+    joined: list[bool]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def gap(self, i: int) -> str:
+        """The text between token ``i - 1`` and token ``i`` (start of text for ``i == 0``)."""
+        return self.text[self.ends[i - 1] if i else 0 : self.starts[i]]
+
+    def word(self, i: int) -> str:
+        return self.text[self.starts[i] : self.ends[i]]
+
+
+def tokenize(text: str) -> Tokens:
+    """Split ``text`` into word tokens (linear time)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    lower: list[str] = []
+    joined: list[bool] = []
+    prev_end = -1
+    for m in _WORD.finditer(text):
+        a, b = m.span()
+        starts.append(a)
+        ends.append(b)
+        lower.append(m.group().lower().replace("\u2019", "'"))
+        if prev_end < 0:
+            joined.append(False)
+        else:
+            gap = text[prev_end:a]
+            joined.append(len(gap) < 8 and all(c in _JOINERS for c in gap))
+        prev_end = b
+    return Tokens(text, starts, ends, lower, joined)
+
+
+def phrase_words(phrase: str) -> list[str]:
+    """Lower-cased words of a phrase as the tokenizer sees them (``*`` kept as a wildcard)."""
+    out: list[str] = []
+    for part in phrase.replace("*", " * ").split():
+        if part == WILDCARD:
+            out.append(WILDCARD)
+        else:
+            out.extend(w.lower().replace("\u2019", "'") for w in _WORD.findall(part))
+    return out
+
+
+def expand(pattern: str) -> list[str]:
+    """Expand ``{a,b}`` groups into every combination."""
+    m = _BRACES.search(pattern)
+    if not m:
+        return [pattern]
+    out: list[str] = []
+    for alt in m.group(1).split(","):
+        out.extend(expand(pattern[: m.start()] + alt.strip() + pattern[m.end() :]))
+    return out
+
+
+class Matcher:
+    """A word trie over one or more lexicons, matched longest-first, left to right."""
+
+    def __init__(self) -> None:
+        self._root: dict[str, object] = {}
+        self.size = 0
+
+    def add(self, words: list[str], entry: Entry) -> None:
+        """Add one expanded phrase."""
+        if not words:
+            return
+        node = self._root
+        for w in words:
+            node = node.setdefault(w, {})  # type: ignore[assignment]
+        if _END not in node:
+            node[_END] = entry
+            self.size += 1
+        elif entry.exception and not node[_END].exception:  # type: ignore[union-attr]
+            node[_END] = entry
+
+    def find(self, toks: Tokens, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Entry]]:
+        """Matches as ``(first_token, last_token_exclusive, entry)``; exceptions included."""
+        out: list[tuple[int, int, Entry]] = []
+        lower, joined = toks.lower, toks.joined
+        n = len(lower) if hi is None else hi
+        root = self._root
+        i = lo
+        while i < n:
+            node = root.get(lower[i])
+            wild = root.get(WILDCARD)
+            if node is None and wild is None:
+                i += 1
+                continue
+            best: tuple[int, Entry] | None = None
+            # Depth-first over the (rare) wildcard branches; the stack stays tiny.
+            stack: list[tuple[object, int]] = []
+            if node is not None:
+                stack.append((node, i + 1))
+            if wild is not None:
+                stack.append((wild, i + 1))
+            while stack:
+                nd, j = stack.pop()
+                assert isinstance(nd, dict)
+                e = nd.get(_END)
+                if e is not None and (best is None or j > best[0]):
+                    best = (j, e)  # type: ignore[assignment]
+                if j < n and joined[j]:
+                    nxt = nd.get(lower[j])
+                    if nxt is not None:
+                        stack.append((nxt, j + 1))
+                    w = nd.get(WILDCARD)
+                    if w is not None:
+                        stack.append((w, j + 1))
+            if best is None:
+                i += 1
+                continue
+            out.append((i, best[0], best[1]))
+            i = best[0]
+        return out
+
+
+def _data_text(family: str, name: str) -> str:
+    return resources.files("audit").joinpath("data", family, name).read_text(encoding="utf-8")
+
+
+def parse_lexicon(text: str, lexicon: str) -> list[tuple[list[str], Entry]]:
+    """Parse lexicon file text into ``(words, entry)`` pairs (patterns expanded)."""
+    out: list[tuple[list[str], Entry]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        exception = line.startswith("!")
+        if exception:
+            line = line[1:].strip()
+        pattern, _, suggestion = line.partition("|")
+        entry = Entry(lexicon, pattern.strip(), suggestion.strip(), exception)
+        for variant in expand(pattern.strip()):
+            words = phrase_words(variant)
+            if words and any(w != WILDCARD for w in words):
+                out.append((words, entry))
+    return out
+
+
+@lru_cache(maxsize=None)
+def load_matcher(family: str, names: tuple[str, ...]) -> Matcher:
+    """A matcher over the named lexicon files of ``audit/data/<family>/`` (cached per process)."""
+    m = Matcher()
+    for name in names:
+        lexicon = name.rsplit(".", 1)[0]
+        for words, entry in parse_lexicon(_data_text(family, name), lexicon):
+            m.add(words, entry)
+    return m
+
+
+@lru_cache(maxsize=None)
+def load_cues(family: str, name: str) -> dict[str, frozenset[str]]:
+    """Word sets from a cue file: lines ``key: word word ...`` (a key may span several lines)."""
+    out: dict[str, set[str]] = {}
+    for raw in _data_text(family, name).splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or ":" not in line:
+            continue
+        key, _, words = line.partition(":")
+        out.setdefault(key.strip(), set()).update(w.lower() for w in words.split())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def load_words(family: str, name: str) -> frozenset[str]:
+    """A plain word list (one word a line, ``#`` comments)."""
+    words: set[str] = set()
+    for raw in _data_text(family, name).splitlines():
+        line = raw.split("#", 1)[0].strip().lower()
+        if line:
+            words.update(line.split())
+    return frozenset(words)
