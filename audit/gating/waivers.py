@@ -138,7 +138,7 @@ def parse(data: Any, name: str) -> list[Waiver]:
             raise GatingError(f"{where}.rule: {rule_name!r} is not a rule id or name (see `audit rules`)")
         path = _text(w["path"], f"{where}.path")
         try:
-            spec = pathspec.PathSpec.from_lines("gitwildmatch", [path])
+            spec = pathspec.GitIgnoreSpec.from_lines([path])
         except (ValueError, TypeError) as e:  # pathspec: GitWildMatchPatternError is a ValueError
             raise GatingError(f"{where}.path: bad pattern: {e}") from None
         match = _text(w["match"], f"{where}.match") if "match" in w else None
