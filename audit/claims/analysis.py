@@ -1,0 +1,543 @@
+"""Per-sentence claim analysis.
+
+For every sentence the analysis decides, and records why:
+
+* whether it is a **claim** (a statement about health a reader could act on)
+  or not (a heading, question, instruction, safety advice, a description of
+  symptoms, a sentence with no claim cue or no health content);
+* its **kinds** (efficacy, causal, prevention, mechanism, association,
+  statistic, safety, comparative, diagnosis) and the primary ``kind``;
+* the **strength** of the relation it states (Yu, Li & Wang 2019):
+  ``correlational``, ``conditional_causal``, ``direct_causal`` or ``None``;
+* its **hedges** and **absolutes** (with negation and question scope);
+* its **evidence**: citation markers, links, identifiers, named and vague
+  attributions, and the resulting **support** level
+  (``none`` < ``vague`` < ``named`` < ``cited``).
+
+Matching works on lower-cased NLTK tokens (``sentence.tokens``) with the
+lexicons in ``audit/data/claims``; offsets are kept in block text and turned
+into source offsets with the block's span map only when reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.claims.evidence import Citation, DocumentEvidence, find_references, looks_like_heading, sentence_citations
+from audit.claims.lexicon import Lexicons, Match, is_number, lexicons
+from audit.model import Block, Document, Sentence
+
+SUPPORT_LEVELS = ("none", "vague", "named", "cited")
+STRENGTHS = ("correlational", "conditional_causal", "direct_causal")
+#: Priority of kinds when one sentence has several (the first present is ``kind``).
+KIND_PRIORITY = ("safety", "efficacy", "prevention", "comparative", "causal", "diagnosis", "association", "mechanism", "statistic")
+
+_NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "cannot", "none", "nothing", "hardly", "unproven", "lack", "lacks", "lacking"})
+_CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "--", "\u2014", "\u2013", "but", "whereas", "while", "although", "though", "however", "yet", "which", "who"})
+_MODALS_CAN = frozenset({"can", "could", "may", "might", "would"})
+#: Hedges that scope over the whole sentence ("We suggest that X reduces Y").
+_SENTENTIAL_HEDGES = frozenset({
+    "suggest", "suggests", "suggested", "suggesting", "indicate", "indicates", "indicated", "indicating",
+    "propose", "proposes", "proposed", "hypothesize", "hypothesized", "hypothesise", "hypothesised", "speculate",
+    "speculated", "possible", "likely", "unlikely", "possibly", "probably", "perhaps", "appear", "appears",
+    "appeared", "seem", "seems", "seemed", "potential", "potentially", "thought", "believed", "presumably",
+    "postulate", "postulated", "whether", "hypothesis", "unclear", "unknown", "uncertain",
+})
+_LOCATIVE = frozenset({"in", "on", "at", "during", "after", "before", "within", "when", ".", ",", "as", "first", "only"})
+_POTENTIAL_NOUN_LEFT = frozenset({"membrane", "action", "redox", "resting", "electrical", "zeta", "evoked", "evoke", "field", "postsynaptic", "oxidation", "reduction", "osmotic"})
+_POSSIBLE_LEFT = frozenset({"as", "where", "whenever", "wherever", "if"})
+_SYMPTOM_DYNAMICS = frozenset({
+    "worsen", "worsens", "worsened", "worsening", "relieve", "relieves", "relieved", "relieving", "relief", "ease",
+    "eases", "eased", "easing", "alleviate", "alleviates", "alleviated", "alleviating", "intensify", "intensifies",
+    "improve", "improves", "improved", "disrupt", "disrupts", "disrupting", "disrupted", "aggravate", "aggravates", "aggravated", "trigger", "triggers", "triggered",
+})
+_SYMPTOM_WORDS = frozenset({
+    "sensation", "sensations", "feeling", "feelings", "urge", "discomfort", "restlessness", "tingling", "burning",
+    "itching", "crawling", "creeping", "prickling", "twitching", "jerking", "aching", "numbness", "cramps",
+    "described", "describe", "describes", "characterized", "characterised", "feels", "manifests", "manifest",
+})
+_POPULATION = frozenset({
+    "people", "persons", "adults", "children", "kids", "patients", "americans", "women", "men", "individuals",
+    "cases", "deaths", "sufferers", "users", "adolescents", "teens", "infants", "babies", "seniors", "pregnancies",
+    "population", "worldwide", "globally", "annually", "births", "smokers", "participants", "subjects", "times",
+    "fold", "percent", "%", "per", "cent",
+})
+_QUANT_WORDS = frozenset({"millions", "thousands", "billions", "hundreds", "majority", "half", "third", "quarter", "one-third", "two-thirds", "one-quarter", "one-fifth", "twice", "double", "triple", "tenfold", "twofold", "threefold"})
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+_WORDISH = re.compile(r"\w")
+_TREEBANK_MAP = {"n't": "not", "ca": "can", "wo": "will", "``": '"', "''": '"', "sha": "shall"}
+_CITE_MARK = re.compile(r"\[\d|\[\^|[\u00b9\u00b2\u00b3\u2074-\u2079]")
+
+
+@dataclass
+class Cue:
+    """A cue found in a sentence: block-text offsets ``[start, end)`` and its words."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = ""
+    #: For relation cues: ``correlational``, ``conditional_causal`` or ``direct_causal``.
+    strength: str | None = None
+    negated: bool = False
+
+
+@dataclass
+class SentenceAnalysis:
+    """Everything the claim analysis learned about one sentence."""
+
+    sentence: Sentence
+    block_index: int
+    text: str
+    claim: bool = False
+    reason: str = ""
+    kinds: list[str] = field(default_factory=list)
+    strength: str | None = None
+    hedges: list[Cue] = field(default_factory=list)
+    absolutes: list[Cue] = field(default_factory=list)
+    relations: list[Cue] = field(default_factory=list)
+    statistics: list[Cue] = field(default_factory=list)
+    intensifiers: list[Cue] = field(default_factory=list)
+    kind_cues: list[Cue] = field(default_factory=list)
+    vague: list[Cue] = field(default_factory=list)
+    named: list[Cue] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    medical_terms: list[str] = field(default_factory=list)
+    support: str = "none"
+    question: bool = False
+    has_number: bool = False
+
+    @property
+    def kind(self) -> str | None:
+        """The primary kind (see :data:`KIND_PRIORITY`)."""
+        for k in KIND_PRIORITY:
+            if k in self.kinds:
+                return k
+        return None
+
+    @property
+    def hedged(self) -> bool:
+        return bool(self.hedges)
+
+    @property
+    def block(self) -> Block:
+        return self.sentence.block
+
+    def source_span(self, cue: Cue | None = None) -> tuple[int, int]:
+        """Source offsets of the sentence, or of one of its cues."""
+        if cue is None:
+            return self.sentence.source_span()
+        return self.block.map.span(cue.start, cue.end)
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
+    """Token spans (block offsets) and normalised lower-case words."""
+    text = sentence.block.text
+    spans = list(sentence.tokens)
+    if not spans:
+        spans = [(sentence.start + m.start(), sentence.start + m.end()) for m in re.finditer(r"\w[\w'\-.%]*\w%?|\w|[^\w\s]", sentence.text)]
+    words = []
+    for a, b in spans:
+        w = text[a:b].lower()
+        words.append(_TREEBANK_MAP.get(w, w))
+    # "can" + "not" written "cannot" is one token in NLTK.
+    return spans, words
+
+
+# ---------------------------------------------------------------- hedges
+
+
+def _valid_hedge(m: Match, words: list[str]) -> bool:
+    i, j = m.i, m.j
+    w = words[i]
+    nxt = words[j] if j < len(words) else ""
+    prev = words[i - 1] if i > 0 else ""
+    if w in ("could", "would") and nxt in ("not", "never"):
+        return False
+    if w == "possible" and (prev in _POSSIBLE_LEFT or nxt in ("to",) and prev in ("is", "was", "it")) and prev in _POSSIBLE_LEFT:
+        return False
+    if w == "potential" and (prev in _POTENTIAL_NOUN_LEFT or nxt in ("difference", "differences", "energy")):
+        return False
+    if w.startswith("appear") and nxt in _LOCATIVE:
+        return False
+    if w == "either":
+        return "or" in words[j : j + 25]
+    if w == "may" and prev in ("in", "of", "since", "from", "until", "by"):
+        return False  # the month
+    return True
+
+
+def find_hedges(words: list[str], lex: Lexicons) -> list[Match]:
+    """Hedge matches in a token list, without false friends ("could not", "as soon as possible")."""
+    return [m for m in lex.hedges.find(words) if _valid_hedge(m, words)]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _negated(words: list[str], i: int, window: int = 3) -> bool:
+    for k in range(max(0, i - window), i):
+        if words[k] in _NEGATORS:
+            return True
+        if words[k] in _CLAUSE_BREAK:
+            return False
+    return False
+
+
+def _clause_of(words: list[str], i: int) -> int:
+    """Index of the first token of the clause holding token ``i``."""
+    k = i - 1
+    while k >= 0:
+        if words[k] in _CLAUSE_BREAK:
+            return k + 1
+        k -= 1
+    return 0
+
+
+def _statistics(words: list[str]) -> list[tuple[int, int]]:
+    """Token ranges of statistics: percentages, "1 in 5", counts of people, "millions"."""
+    out: list[tuple[int, int]] = []
+    n = len(words)
+    i = 0
+    while i < n:
+        w = words[i]
+        hit: tuple[int, int] | None = None
+        if w.endswith("%") and is_number(w[:-1] or "x"):
+            hit = (i, i + 1)
+        elif is_number(w) and not (_YEARISH.fullmatch(w) and (i == 0 or words[i - 1] in ("in", "since", "by", "of", "from", "until", ","))):
+            nxt = words[i + 1] if i + 1 < n else ""
+            if nxt in ("%", "percent", "per"):
+                hit = (i, i + 2)
+            elif nxt in ("in", "out") and i + 2 < n and (is_number(words[i + 2]) or (nxt == "out" and i + 3 < n and is_number(words[i + 3]))):
+                hit = (i, i + 3 if nxt == "in" else i + 4)
+            else:
+                for k in range(i + 1, min(n, i + 4)):
+                    if words[k] in _POPULATION or words[k].endswith("-fold"):
+                        hit = (i, k + 1)
+                        break
+                if hit is None and w in ("millions", "thousands", "billions", "hundreds"):
+                    hit = (i, i + 1)
+                    if i + 1 < n and words[i + 1] in ("of", "worldwide", "globally"):
+                        hit = (i, i + 2)
+        elif w in _QUANT_WORDS and i + 1 < n and words[i + 1] in ("of", "as", "the", "worldwide", "globally"):
+            hit = (i, i + 2)
+        elif w in ("most", "many") and i + 1 < n and words[i + 1] in ("people", "adults", "patients", "americans", "women", "men", "children", "cases"):
+            hit = (i, i + 2)
+        if hit:
+            out.append(hit)
+            i = hit[1]
+        else:
+            i += 1
+    return out
+
+
+def _named_sources(spans: list[tuple[int, int]], raw: list[str], words: list[str], lex: Lexicons) -> list[tuple[int, int]]:
+    """Token ranges of named sources: listed institutions and journals, "according to <Name>",
+    "published in <Name>", "a 2019 study"."""
+    out: list[tuple[int, int]] = []
+    n = len(raw)
+    for i in range(n):
+        for seq in lex.named_first.get(raw[i], ()):
+            k = len(seq)
+            if tuple(raw[i : i + k]) == seq:
+                out.append((i, i + k))
+                break
+    for i in range(n - 2):
+        if words[i] == "according" and words[i + 1] == "to":
+            j = i + 2
+            if j < n and words[j] == "the":
+                j += 1
+            if j < n and raw[j][:1].isupper() and words[j] not in lex.source_nouns:
+                k = j
+                while k < n and (raw[k][:1].isupper() or words[k] in ("of", "for", "and", "&")):
+                    k += 1
+                out.append((i, k))
+        if words[i] in ("published", "reported", "appeared") and words[i + 1] == "in" and raw[i + 2][:1].isupper():
+            out.append((i, i + 3))
+    for i in range(n - 2):
+        if _YEARISH.fullmatch(words[i]) and words[i + 1] in lex.source_nouns and i > 0 and words[i - 1] in ("a", "the", "one"):
+            # "a 2019 study in JAMA": a dated study is a named (if unlocated) source.
+            out.append((i - 1, i + 2))
+    return out
+
+
+def _vague(words: list[str], raw: list[str], lex: Lexicons) -> list[tuple[int, int]]:
+    """Token ranges of vague attributions: "research shows", "studies suggest", "experts agree"."""
+    out: list[tuple[int, int]] = []
+    for m in lex.vague.find(words):
+        out.append((m.i, m.j))
+    n = len(words)
+    for i, w in enumerate(words):
+        if w in lex.source_nouns and (not raw[i][:1].isupper() or i == 0):
+            # a reporting verb within the next four tokens ("studies have consistently shown")
+            for m in lex.report_verbs.find(words[i + 1 : min(n, i + 5)]):
+                if all(words[i + 1 + t] not in (".", ";") for t in range(m.i)):
+                    out.append((i, i + 1 + m.j))
+                    break
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+# ---------------------------------------------------------------- the analysis
+
+
+def _cue(spans: list[tuple[int, int]], text: str, i: int, j: int, **kw: Any) -> Cue:
+    a, b = spans[i][0], spans[j - 1][1]
+    return Cue(a, b, text[a:b], **kw)
+
+
+def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | None = None) -> SentenceAnalysis:
+    """Linguistic analysis of one sentence: cues, hedges, strength, kinds (no evidence, no claim decision)."""
+    lex = lex or lexicons()
+    block = sentence.block
+    text = block.text
+    spans, words = _tokens(sentence)
+    raw = [text[a:b] for a, b in spans]
+    sa = SentenceAnalysis(sentence=sentence, block_index=block_index, text=sentence.text.strip())
+    stext = sentence.text.rstrip()
+    sa.question = stext.endswith("?") or stext.endswith("?\"") or stext.endswith("?\u201d")
+    sa.has_number = any(ch.isdigit() for ch in sentence.text)
+
+    hedges = find_hedges(words, lex)
+    sa.hedges = [_cue(spans, text, m.i, m.j, kind="hedge") for m in hedges]
+    hedge_idx = [m.i for m in hedges]
+    has_treatment = any(w in lex.treatments for w in words)
+
+    label_end = _label_end(words, raw)
+    for m in lex.relations.find(words):
+        klass, kind = (m.pattern.tag + ("", ""))[:2]
+        if m.i < label_end or _not_a_relation(words, m.i, m.j):
+            continue
+        if klass == "correlational":
+            strength = "correlational"
+        else:
+            clause = _clause_of(words, m.i)
+            governed = any(
+                (clause <= h < m.i and m.i - h <= 8) or (h < m.i and words[h] in _SENTENTIAL_HEDGES) for h in hedge_idx
+            ) or any(words[k] in _MODALS_CAN for k in range(max(clause, m.i - 4), m.i))
+            strength = "conditional_causal" if governed else "direct_causal"
+            if kind == "efficacy" and not has_treatment:
+                kind = "causal"
+        sa.relations.append(_cue(spans, text, m.i, m.j, kind=kind, strength=strength, negated=_negated(words, m.i)))
+
+    for m in lex.kinds.find(words):
+        kind = m.pattern.tag[0] if m.pattern.tag else ""
+        if _negated(words, m.i, 2) and kind == "safety":
+            continue
+        sa.kind_cues.append(_cue(spans, text, m.i, m.j, kind=kind))
+
+    for m in lex.absolutes.find(words):
+        if _negated(words, m.i) and words[m.i] not in ("no", "without", "never", "zero", "free"):
+            continue
+        if sa.question:
+            continue
+        sa.absolutes.append(_cue(spans, text, m.i, m.j, kind="absolute"))
+
+    for a, b in _statistics(words):
+        sa.statistics.append(_cue(spans, text, a, b, kind="statistic"))
+
+    rel_tokens = [(m_i, m_j) for m_i, m_j in ((c.start, c.end) for c in sa.relations)]
+    for i, w in enumerate(words):
+        if w in lex.intensifiers:
+            a = spans[i][0]
+            if any(s <= a < e for s, e in rel_tokens):
+                continue
+            near = [c for c in sa.relations if c.kind in ("efficacy", "prevention", "causal", "mechanism")]
+            for c in near:
+                # within three tokens before the cue, or right after it
+                ci = next((k for k, sp in enumerate(spans) if sp[0] == c.start), -1)
+                cj = next((k for k, sp in enumerate(spans) if sp[1] == c.end), -1)
+                if (0 <= ci - i <= 3) or (0 <= i - cj <= 2):
+                    sa.intensifiers.append(_cue(spans, text, i, i + 1, kind="intensifier"))
+                    break
+
+    for a, b in _vague(words, raw, lex):
+        sa.vague.append(_cue(spans, text, a, b, kind="vague"))
+    for a, b in _named_sources(spans, raw, words, lex):
+        sa.named.append(_cue(spans, text, a, b, kind="named"))
+    sa.medical_terms = sorted({w for w in words if lex.is_medical(w)})
+
+    kinds: list[str] = []
+    for c in sa.relations:
+        if c.kind and c.kind not in kinds:
+            kinds.append(c.kind)
+    for c in sa.kind_cues:
+        if c.kind not in kinds:
+            kinds.append(c.kind)
+    if sa.statistics:
+        kinds.append("statistic")
+    sa.kinds = [k for k in KIND_PRIORITY if k in kinds]
+    best = -1
+    for c in sa.relations:
+        if c.strength:
+            best = max(best, STRENGTHS.index(c.strength))
+    sa.strength = STRENGTHS[best] if best >= 0 else None
+    return sa
+
+
+_DET_BEFORE_CAUSE = frozenset({"the", "specific", "underlying", "its", "their", "vascular", "main", "common", "possible", "different", "various", "these", "those", "many", "other", "exact", "what", "of"})
+_ADJ_LEFT = frozenset({"a", "an", "the", "and", "or", ",", ":", "with", "of", "by", "in", "to", "for", "from", "its", "their", "his", "her", "our", "your", "due", "as"})
+_COPULA = frozenset({"is", "are", "was", "were", "be", "been", "being", "remains", "remain"})
+
+
+def _label_end(words: list[str], raw: list[str]) -> int:
+    """Token index after a list-item label ("Iron Supplementation: ..."), or 0."""
+    for k in range(min(len(words), 8)):
+        if words[k] == ":":
+            label = [r for r in raw[:k] if r[:1].isalpha()]
+            if label and sum(1 for r in label if r[:1].isupper() or r.lower() in ("and", "of", "the", "to", "in", "for", "or")) == len(label):
+                return k + 1
+            return 0
+    return 0
+
+
+def _not_a_relation(words: list[str], i: int, j: int) -> bool:
+    """A cue word used as a noun or adjective rather than to state a relation."""
+    w = words[i]
+    prev = words[i - 1] if i > 0 else ""
+    nxt = words[j] if j < len(words) else ""
+    if w in ("cause", "causes") and j - i == 1:
+        # "the cause of RLS" names a topic; "is a (potential) cause of" asserts one.
+        if prev in _DET_BEFORE_CAUSE and not (i >= 2 and words[i - 2] in _COPULA):
+            return True
+    if j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their"):
+        # a participle used as an adjective: "decreased daily functioning", "impaired vein function"
+        return True
+    return False
+
+
+def _is_instruction(words: list[str], raw: list[str], lex: Lexicons) -> bool:
+    k = 0
+    while k < len(words) and words[k] in ("please", "always", "never", "do", "not", "don't", "just", "also", "then", "first", "finally", "-", "*", "\u2022"):
+        k += 1
+    if k >= len(words):
+        return False
+    w = words[k]
+    nxt = words[k + 1] if k + 1 < len(words) else ""
+    if w not in lex.instructions:
+        return False
+    if nxt in ("of", "is", "are", "was", "were", "can", "may", "has", "have", "will", "'s") :
+        return False
+    return raw[k][:1].isupper() or k > 0
+
+
+def _advice(words: list[str], lex: Lexicons) -> bool:
+    return bool(lex.advice.find(words))
+
+
+def decide(sa: SentenceAnalysis, words: list[str], raw: list[str], lex: Lexicons, context_medical: bool) -> None:
+    """Decide whether an analysed sentence is a claim, and record why."""
+    block = sa.block
+    nwords = sum(1 for w in raw if _WORDISH.search(w))
+    if block.kind == "heading" or (looks_like_heading(block) and len(block.sentences) <= 1):
+        sa.claim, sa.reason = False, "heading or title: not a claim"
+        return
+    if sa.question:
+        sa.claim, sa.reason = False, "question"
+        return
+    if nwords < 3:
+        sa.claim, sa.reason = False, "fragment of fewer than three words"
+        return
+    strong = [c for c in sa.relations if c.kind in ("efficacy", "prevention")]
+    if _advice(words, lex):
+        sa.claim, sa.reason = False, "safety advice or referral to a professional"
+        return
+    if _is_instruction(words, raw, lex):
+        purpose = any(words[k] == "to" for k in range(len(words))) and strong
+        if not purpose:
+            sa.claim, sa.reason = False, "instruction to the reader"
+            return
+    cues = bool(sa.relations or sa.statistics or sa.absolutes or any(c.kind in ("safety", "comparative") for c in sa.kind_cues))
+    if not cues and any(c.kind == "diagnosis" for c in sa.kind_cues) and any(w in ("can", "accurate", "accurately", "reliably", "early") for w in words):
+        cues = True
+    if not cues:
+        sa.claim, sa.reason = False, "no claim cue (no relation, statistic, safety, comparison or guarantee)"
+        return
+    if not (sa.medical_terms or context_medical):
+        sa.claim, sa.reason = False, "claim cue, but nothing about health in or around the sentence"
+        return
+    if not sa.statistics and not any(w in lex.treatments for w in words) and any(w in _SYMPTOM_WORDS for w in words):
+        if all(words_of(c) & _SYMPTOM_DYNAMICS for c in sa.relations) and not sa.absolutes and not any(c.kind in ("safety", "comparative") for c in sa.kind_cues):
+            sa.claim, sa.reason = False, "describes symptoms"
+            return
+    sa.claim = True
+    parts = []
+    if sa.relations:
+        parts.append(", ".join(sorted({f"'{c.text}'" for c in sa.relations})[:3]))
+    for lst in (sa.statistics, sa.absolutes):
+        if lst:
+            parts.append(", ".join(f"'{c.text}'" for c in lst[:2]))
+    for c in sa.kind_cues:
+        if c.kind in ("safety", "comparative"):
+            parts.append(f"'{c.text}'")
+    sa.reason = f"{sa.kind or 'health'} claim: " + "; ".join(parts)
+
+
+def words_of(c: Cue) -> set[str]:
+    return set(c.text.lower().split())
+
+
+def analyse_document(doc: Document, settings: Any) -> list[SentenceAnalysis]:
+    """Analyse every sentence of a document (evidence included)."""
+    lex = lexicons()
+    ev = find_references(doc, settings)
+    doc.cache["claims:evidence"] = ev
+    links = sorted(doc.links, key=lambda ln: ln.start)
+    out: list[SentenceAnalysis] = []
+    sentences = list(doc.sentences())
+    prev_medical = False
+    prev_block = -1
+    block_index = {id(b): i for i, b in enumerate(doc.blocks)}
+    for s in sentences:
+        bi = block_index.get(id(s.block), 0)
+        sa = analyse_sentence(s, bi, lex)
+        spans, words = _tokens(s)
+        raw = [s.block.text[a:b] for a, b in spans]
+        ss, se = s.source_span()
+        s_links = [ln for ln in links if ln.start < se and ln.end > ss]
+        sa.citations = sentence_citations(doc, ev, s.block, s.start, s.end, settings, s_links)
+        if bi in ev.reference_blocks:
+            sa.claim, sa.reason = False, "reference list entry"
+        else:
+            context = prev_medical and (bi == prev_block or bi == prev_block + 1)
+            decide(sa, words, raw, lex, context)
+        sa.support = _support(sa)
+        if sa.medical_terms:
+            prev_medical = True
+            prev_block = bi
+        elif bi != prev_block:
+            prev_medical = prev_medical and bi == prev_block + 1
+            prev_block = bi if prev_medical else prev_block
+        out.append(sa)
+    return out
+
+
+def _support(sa: SentenceAnalysis) -> str:
+    level = 0
+    if sa.vague:
+        level = 1
+    if sa.named:
+        level = 2
+    for c in sa.citations:
+        level = max(level, SUPPORT_LEVELS.index(c.support))
+    return SUPPORT_LEVELS[level]
+
+
+def evidence_of(doc: Document) -> DocumentEvidence | None:
+    """The document's evidence apparatus, once :func:`analyse_document` has run."""
+    ev = doc.cache.get("claims:evidence")
+    return ev if isinstance(ev, DocumentEvidence) else None
+
+
+__all__ = ["Cue", "SentenceAnalysis", "analyse_document", "analyse_sentence", "find_hedges", "evidence_of", "_CITE_MARK"]

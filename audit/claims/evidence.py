@@ -1,0 +1,408 @@
+"""Evidence in a document: citation markers, the reference list, identifiers and links.
+
+Everything here works in *source* offsets so that findings point at the exact
+characters: markers are found in block text and mapped with the block's
+:class:`audit.model.SpanMap`; HTML ``<sup>`` markers and Markdown footnote
+definitions are found in the source itself (their offsets are source offsets).
+
+Marker types:
+
+* ``numeric``  ``[1]``, ``[1-3]``, ``[1, 4]``
+* ``footnote`` ``[^1]``, ``[^note]``
+* ``superscript`` Unicode ``¹²³`` or HTML ``<sup>1</sup>``
+* ``author_year`` ``(Smith, 2019)``, ``(Smith et al. 2019; Jones 2020)``
+* ``link`` a hyperlink in the sentence (Markdown or HTML)
+* ``identifier`` a DOI, PMID, PMCID or trial registration number in the text
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from audit.model import Block, Document
+
+# Bounded patterns only: no nested quantifiers over unbounded input.
+NUMERIC_RE = re.compile(r"\[(\d{1,3}(?:\s{0,2}[-\u2013\u2014,;]\s{0,2}\d{1,3}){0,20})\]")
+FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]{1,40})\]")
+SUPERSCRIPT_RE = re.compile(r"(?<=[\w.,;:)\]\"'\u2019\u201d])([\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,6}(?:[\u207b,\u2013-][\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,6}){0,10})")
+SUP_HTML_RE = re.compile(
+    r"<sup\b[^>]{0,200}>\s{0,5}(?:<a\b[^>]{0,300}>\s{0,5})?\[?(\d{1,3}(?:\s{0,2}[-\u2013,]\s{0,2}\d{1,3}){0,20})\]?\s{0,5}(?:</a>\s{0,5})?</sup>",
+    re.I,
+)
+PAREN_RE = re.compile(r"\(([^()\n]{4,300})\)")
+AUTHOR_YEAR_RE = re.compile(
+    r"^\s*(?:see\s+|e\.g\.,?\s+|cf\.\s+)?([A-Z][A-Za-z'\u2019\-]{1,40})"
+    r"(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'\u2019\-]{1,40})?,?\s+((?:19|20)\d\d)[a-z]?(?:\s*[,:]\s*(?:p|pp)\.?\s*\d{1,5}(?:[-\u2013]\d{1,5})?)?\s*$"
+)
+DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\])]{1,200})")
+PMID_RE = re.compile(r"\bPMID:?\s{0,2}(\d{5,9})\b", re.I)
+PMCID_RE = re.compile(r"\b(PMC\d{5,9})\b")
+NCT_RE = re.compile(r"\b(NCT\d{8})\b")
+URL_RE = re.compile(r"\bhttps?://[^\s<>\"\])]{3,500}", re.I)
+ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s{0,2}[\d\-X ]{10,17}\b", re.I)
+#: "2019;321(4):345-356" or "2019 Mar;12:45-9": a journal locator.
+JOURNAL_RE = re.compile(r"\b(?:19|20)\d\d\b[^;\n]{0,15};\s{0,2}\d{1,4}(?:\(\d{1,4}\))?:\s{0,2}[eE]?\d{1,6}")
+ENTRY_NUM_RE = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)]|\^(\d{1,3})[.:]?)\s+")
+FOOTDEF_RE = re.compile(r"(?m)^[ \t]{0,3}\[\^([^\]\s]{1,40})\]:[ \t]*(\S[^\n]{0,2000})")
+YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+_SUP_DIGITS = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9", "\u207b": "-"}
+
+
+def expand_numbers(spec: str) -> list[int]:
+    """``"1-3, 5"`` to ``[1, 2, 3, 5]`` (ranges capped at 50 numbers)."""
+    out: list[int] = []
+    for part in re.split(r"[,;]", spec):
+        part = part.strip()
+        if not part:
+            continue
+        m = re.fullmatch(r"(\d{1,3})\s*[-\u2013\u2014]\s*(\d{1,3})", part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if a <= b and b - a < 50:
+                out.extend(range(a, b + 1))
+            else:
+                out.extend([a, b])
+        elif part.isdigit():
+            out.append(int(part))
+    return out
+
+
+def locators(text: str) -> list[str]:
+    """Identifiers that let a reader find a source: DOI, PMID, PMCID, NCT, URL, ISBN, journal volume:page."""
+    out: list[str] = []
+    for m in DOI_RE.finditer(text):
+        out.append("doi:" + m.group(1).rstrip(".,;"))
+    for m in PMID_RE.finditer(text):
+        out.append("pmid:" + m.group(1))
+    for m in PMCID_RE.finditer(text):
+        out.append("pmcid:" + m.group(1))
+    for m in NCT_RE.finditer(text):
+        out.append("nct:" + m.group(1))
+    for m in URL_RE.finditer(text):
+        url = m.group(0).rstrip(".,;")
+        if not any(url.endswith(x.split(":", 1)[1]) for x in out if x.startswith("doi:")):
+            out.append("url:" + url)
+    if ISBN_RE.search(text):
+        out.append("isbn")
+    if not out and JOURNAL_RE.search(text):
+        out.append("journal")
+    return out
+
+
+def host_of(url: str) -> str:
+    """Lower-case host of a URL without ``www.`` ('' for relative links)."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    host = host.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def classify_host(host: str, settings: Any, own_hosts: set[str]) -> str:
+    """``authoritative``, ``self`` (the publisher's or a configured organisation's
+    site), ``noncommercial`` (.gov, .edu, .int, .org, academic) or ``commercial``."""
+    if not host:
+        return "internal"
+    for d in own_hosts:
+        if host == d or host.endswith("." + d):
+            return "self"
+    squashed = _squash(host.split(":")[0])
+    for org in getattr(settings, "organizations", ()) or ():
+        o = org.strip().lower()
+        if not o:
+            continue
+        if "." in o and " " not in o:
+            d = o[4:] if o.startswith("www.") else o
+            if host == d or host.endswith("." + d):
+                return "self"
+        else:
+            so = _squash(o)
+            words = [w for w in re.findall(r"[a-z0-9]+", o) if len(w) > 3]
+            if (so and len(so) > 4 and so in squashed) or (len(words) >= 2 and sum(w in squashed for w in words) >= 2):
+                return "self"
+    for d in getattr(settings, "authoritative_domains", ()) or ():
+        d = d.lower().strip()
+        if d and (host == d or host.endswith("." + d)):
+            return "authoritative"
+    labels = host.split(".")
+    tld = labels[-1]
+    if tld in ("gov", "edu", "int", "mil") or "gov" in labels[:-1] or "ac" in labels[:-1] or "edu" in labels[:-1]:
+        return "authoritative" if tld in ("gov", "int") or "gov" in labels[:-1] else "noncommercial"
+    if tld == "org" or host.endswith("nhs.uk"):
+        return "noncommercial"
+    return "commercial"
+
+
+@dataclass
+class Reference:
+    """An entry of the reference list (or a footnote definition)."""
+
+    key: str  # "1", "^note"
+    text: str
+    start: int  # source offsets
+    end: int
+    locators: list[str]
+    section: str  # heading text ("References") or "footnotes"
+    cited_by: int = 0
+    author: str = ""
+    year: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        return {"key": self.key, "text": self.text, "locators": self.locators}
+
+
+@dataclass
+class Citation:
+    """A citation marker, link or identifier found in a sentence."""
+
+    type: str
+    text: str
+    start: int  # source offsets
+    end: int
+    keys: list[str] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    #: Keys that resolve to no entry (dangling).
+    missing: list[str] = field(default_factory=list)
+    url: str = ""
+    link_class: str = ""
+    locators: list[str] = field(default_factory=list)
+
+    @property
+    def support(self) -> str:
+        """What this citation alone gives the sentence: ``cited``, ``named`` or ``none``."""
+        if self.type == "link":
+            if self.link_class in ("authoritative", "noncommercial"):
+                return "cited"
+            if self.link_class == "commercial":
+                return "named"
+            return "none"
+        if self.type == "identifier":
+            return "cited"
+        if self.references:
+            if any(r.locators for r in self.references):
+                return "cited"
+            return "named"
+        if self.type == "author_year":
+            return "named"
+        return "none"
+
+    def as_record(self) -> dict[str, Any]:
+        rec: dict[str, Any] = {"type": self.type, "text": self.text, "support": self.support}
+        if self.keys:
+            rec["keys"] = self.keys
+        if self.references:
+            rec["references"] = [r.as_record() for r in self.references]
+        if self.missing:
+            rec["missing"] = self.missing
+        if self.url:
+            rec["url"] = self.url
+            rec["link_class"] = self.link_class
+        if self.locators:
+            rec["locators"] = self.locators
+        return rec
+
+
+@dataclass
+class DocumentEvidence:
+    """The evidence apparatus of a whole document."""
+
+    references: list[Reference]
+    #: Blocks that belong to a reference section (not analysed as prose claims).
+    reference_blocks: set[int]
+    #: Index of heading blocks that open a reference section.
+    reference_headings: list[int]
+    own_hosts: set[str]
+    #: Citations keyed by source start offset of the sentence they fall in (filled by the analysis).
+    sup_markers: list[tuple[int, int, str]]
+    has_markers: bool = False
+
+    def by_key(self) -> dict[str, Reference]:
+        return {r.key: r for r in self.references}
+
+
+def _heading_text(text: str) -> str:
+    t = re.sub(r"^[#\s\d.]+", "", text.strip().lower())
+    return t.rstrip(":").strip()
+
+
+def looks_like_heading(block: Block) -> bool:
+    """A heading, or a short plain-text line without closing punctuation."""
+    if block.kind == "heading":
+        return True
+    if block.kind != "paragraph":
+        return False
+    t = block.text.strip()
+    if not t or len(t) > 90 or t[-1] in ".!?;,\"'\u201d)":
+        return False
+    words = t.split()
+    if len(words) > 12:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return caps >= max(1, (len(words) * 2 + 2) // 3)
+
+
+def find_references(doc: Document, settings: Any) -> DocumentEvidence:
+    """Reference sections, their entries, footnote definitions and the publisher's hosts."""
+    from audit.claims.lexicon import lexicons
+
+    lex = lexicons()
+    refs: list[Reference] = []
+    ref_blocks: set[int] = set()
+    ref_heads: list[int] = []
+    blocks = doc.blocks
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        title = _heading_text(b.text)
+        if looks_like_heading(b) and title in lex.reference_headings:
+            ref_heads.append(i)
+            level = b.level or 99
+            j = i + 1
+            ordinal = 0
+            while j < len(blocks):
+                nb = blocks[j]
+                if nb.kind == "heading" and (nb.level or 99) <= level:
+                    break
+                if nb.kind != "heading" and looks_like_heading(nb) and not locators(nb.text) and b.kind != "heading":
+                    break
+                ref_blocks.add(j)
+                text = nb.text.strip()
+                if text:
+                    ordinal += 1
+                    m = ENTRY_NUM_RE.match(nb.text)
+                    key = next((g for g in m.groups() if g), str(ordinal)) if m else str(ordinal)
+                    s, e = nb.source_span()
+                    ay = re.match(r"\s*(?:\[?\d{1,3}[\].)]?\s+)?([A-Z][A-Za-z'\u2019\-]{1,40})", nb.text)
+                    yr = YEAR_RE.search(nb.text)
+                    refs.append(Reference(
+                        key=key, text=text, start=s, end=e, locators=locators(text), section=title,
+                        author=ay.group(1) if ay else "", year=yr.group(0) if yr else "",
+                    ))
+                j += 1
+            i = j
+            continue
+        i += 1
+    # Markdown footnote definitions, wherever the reader put (or dropped) them.
+    seen = {r.key for r in refs}
+    for m in FOOTDEF_RE.finditer(doc.source):
+        key = "^" + m.group(1)
+        if key in seen:
+            continue
+        seen.add(key)
+        text = m.group(2).strip()
+        yr = YEAR_RE.search(text)
+        refs.append(Reference(key=key, text=text, start=m.start(), end=m.end(), locators=locators(text), section="footnotes", year=yr.group(0) if yr else ""))
+    for bi, b in enumerate(blocks):
+        if bi not in ref_blocks and FOOTNOTE_RE.match(b.text.strip()) and b.text.strip().find("]:") > 0:
+            ref_blocks.add(bi)
+    own: set[str] = set()
+    md = doc.metadata or {}
+    for key in ("url", "canonical", "og:url", "permalink", "site", "website", "domain"):
+        v = md.get(key)
+        if isinstance(v, str):
+            h = host_of(v) if "//" in v else v.lower().strip().removeprefix("www.")
+            if h and "." in h:
+                own.add(h)
+    sups = [(m.start(), m.end(), m.group(1)) for m in SUP_HTML_RE.finditer(doc.source)] if doc.format == "html" else []
+    return DocumentEvidence(refs, ref_blocks, ref_heads, own, sups)
+
+
+def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int, b: int, settings: Any, links: list[Any]) -> list[Citation]:
+    """Citations inside block text ``[a, b)`` (a sentence); ``links`` are the document links overlapping it."""
+    text = block.text[a:b]
+    out: list[Citation] = []
+    keymap = ev.by_key()
+    sm = block.map
+
+    def resolve(c: Citation) -> None:
+        for k in c.keys:
+            r = keymap.get(k)
+            if r is None:
+                c.missing.append(k)
+            else:
+                r.cited_by += 1
+                c.references.append(r)
+
+    taken: list[tuple[int, int]] = []
+    for m in NUMERIC_RE.finditer(text):
+        s, e = sm.span(a + m.start(), a + m.end())
+        c = Citation("numeric", m.group(0), s, e, keys=[str(n) for n in expand_numbers(m.group(1))])
+        resolve(c)
+        out.append(c)
+        taken.append((m.start(), m.end()))
+    for m in FOOTNOTE_RE.finditer(text):
+        if text[m.end() : m.end() + 1] == ":":
+            continue
+        s, e = sm.span(a + m.start(), a + m.end())
+        c = Citation("footnote", m.group(0), s, e, keys=["^" + m.group(1)])
+        resolve(c)
+        out.append(c)
+    for m in SUPERSCRIPT_RE.finditer(text):
+        digits = "".join(_SUP_DIGITS.get(ch, ch) for ch in m.group(1))
+        s, e = sm.span(a + m.start(1), a + m.end(1))
+        c = Citation("superscript", m.group(1), s, e, keys=[str(n) for n in expand_numbers(digits)])
+        resolve(c)
+        out.append(c)
+    if ev.sup_markers:
+        ss, se = sm.span(a, b)
+        for s, e, spec in ev.sup_markers:
+            if ss <= s < se + 1:
+                c = Citation("superscript", doc.source[s:e], s, e, keys=[str(n) for n in expand_numbers(spec)])
+                resolve(c)
+                out.append(c)
+    for m in PAREN_RE.finditer(text):
+        parts = [p for p in re.split(r";", m.group(1)) if p.strip()]
+        found = []
+        for p in parts:
+            am = AUTHOR_YEAR_RE.match(p)
+            if am:
+                found.append((am.group(1), am.group(2)))
+        if not found or len(found) < len(parts):
+            continue
+        s, e = sm.span(a + m.start(), a + m.end())
+        c = Citation("author_year", m.group(0), s, e, keys=[f"{au} {yr}" for au, yr in found])
+        for au, yr in found:
+            r = next((r for r in ev.references if r.year == yr and (r.author.lower() == au.lower() or au.lower() in r.text.lower()[:200])), None)
+            if r is None:
+                if ev.references:
+                    c.missing.append(f"{au} {yr}")
+            else:
+                r.cited_by += 1
+                c.references.append(r)
+        out.append(c)
+    for link in links:
+        url = link.url
+        if url.startswith("#"):
+            # In-page anchor to a reference entry ("#ref-3", "#fn1").
+            nm = re.search(r"(\d{1,3})$", url)
+            c = Citation("numeric", link.text or url, link.start, link.end, keys=[nm.group(1)] if nm else [], url=url, link_class="internal")
+            if nm:
+                resolve(c)
+            out.append(c)
+            continue
+        host = host_of(url)
+        cls = classify_host(host, settings, ev.own_hosts)
+        if not host:
+            cls = "internal"
+        c = Citation("link", link.text or url, link.start, link.end, url=url, link_class=cls, locators=locators(url))
+        if cls in ("authoritative", "noncommercial") and not c.locators:
+            c.locators = ["url:" + url]
+        out.append(c)
+    for loc_re, kind in ((DOI_RE, "doi"), (PMID_RE, "pmid"), (PMCID_RE, "pmcid"), (NCT_RE, "nct")):
+        for m in loc_re.finditer(text):
+            if any(x <= m.start() < y for x, y in taken):
+                continue
+            s, e = sm.span(a + m.start(), a + m.end())
+            if any(c.type == "link" and c.start <= s < c.end for c in out):
+                continue
+            out.append(Citation("identifier", m.group(0), s, e, locators=[f"{kind}:{m.group(1)}"]))
+    return out

@@ -1,0 +1,224 @@
+"""Cue lexicons of the claim analysis, loaded once from ``audit/data/claims``.
+
+Every lexicon is a plain-text file (one entry a line, ``#`` comments) that an
+editor can read and extend; the entry syntax is described in
+``audit/data/claims/README.txt``. Entries compile to token patterns matched by
+:class:`TokenMatcher`, a dictionary keyed by the first token, so matching is
+linear in the number of tokens (no regular-expression backtracking).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+#: A pattern position: a set of accepted lower-case words, ``None`` for any
+#: token, or the string ``"NUM"`` for a number.
+Slot = frozenset[str] | str | None
+
+_NUM_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
+    "hundreds thousand thousands million millions billion billions dozen dozens half".split()
+)
+_NUM_RE = re.compile(r"\d[\d,.]*%?")
+
+
+def is_number(word: str) -> bool:
+    """Whether a lower-case token is a number (digits or a number word)."""
+    return bool(_NUM_RE.fullmatch(word)) or word in _NUM_WORDS
+
+
+def inflect(lemma: str) -> list[str]:
+    """Regular English verb forms of ``lemma`` (base, -s, -ed, -ing)."""
+    w = lemma
+    if w.endswith("e") and not w.endswith("ee"):
+        return [w, w + "s", w + "d", w[:-1] + "ing"]
+    if len(w) > 2 and w.endswith("y") and w[-2] not in "aeiou":
+        return [w, w[:-1] + "ies", w[:-1] + "ied", w + "ing"]
+    if w.endswith(("s", "sh", "ch", "x", "z")):
+        return [w, w + "es", w + "ed", w + "ing"]
+    return [w, w + "s", w + "ed", w + "ing"]
+
+
+def _slot(token: str) -> Slot:
+    if token == "*":
+        return None
+    if token == "NUM":
+        return "NUM"
+    forms: list[str] = []
+    for alt in token.split("|"):
+        if alt.endswith("+") and len(alt) > 1:
+            forms.extend(inflect(alt[:-1]))
+        else:
+            forms.append(alt)
+    return frozenset(f.lower() for f in forms)
+
+
+def read_lines(name: str) -> list[str]:
+    """Non-comment, non-blank lines of a data file in ``audit/data/claims``."""
+    text = resources.files("audit.data.claims").joinpath(name).read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled lexicon entry."""
+
+    slots: tuple[Slot, ...]
+    entry: str
+    #: Free-form payload (e.g. ``("causal", "efficacy")``).
+    tag: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A pattern matched over tokens ``[i, j)``."""
+
+    i: int
+    j: int
+    pattern: Pattern
+
+
+def _slot_ok(slot: Slot, word: str) -> bool:
+    if slot is None:
+        return True
+    if slot == "NUM":
+        return is_number(word)
+    return word in slot  # type: ignore[operator]
+
+
+class TokenMatcher:
+    """Finds lexicon entries in a sequence of lower-case tokens."""
+
+    def __init__(self, patterns: list[Pattern]) -> None:
+        self.by_first: dict[str, list[Pattern]] = {}
+        self.num_first: list[Pattern] = []
+        for p in patterns:
+            first = p.slots[0]
+            if first == "NUM":
+                self.num_first.append(p)
+            elif isinstance(first, frozenset):
+                for w in first:
+                    self.by_first.setdefault(w, []).append(p)
+        for lst in self.by_first.values():
+            lst.sort(key=lambda p: -len(p.slots))
+
+    def find(self, words: list[str], longest: bool = True) -> list[Match]:
+        """Matches, left to right; with ``longest`` they do not overlap."""
+        out: list[Match] = []
+        n = len(words)
+        i = 0
+        while i < n:
+            cands = self.by_first.get(words[i], [])
+            if self.num_first and is_number(words[i]):
+                cands = cands + self.num_first
+            best: Match | None = None
+            for p in cands:
+                k = len(p.slots)
+                if i + k > n:
+                    continue
+                if all(_slot_ok(p.slots[t], words[i + t]) for t in range(1, k)):
+                    if best is None or k > best.j - best.i:
+                        best = Match(i, i + k, p)
+                    if not longest:
+                        out.append(Match(i, i + k, p))
+            if longest and best is not None:
+                out.append(best)
+                i = best.j
+            else:
+                i += 1
+        return out
+
+
+def compile_entries(entries: list[tuple[str, tuple[str, ...]]]) -> TokenMatcher:
+    """Compile ``(entry text, tag)`` pairs into a matcher."""
+    pats = []
+    for text, tag in entries:
+        toks = text.lower().split()
+        if toks:
+            pats.append(Pattern(tuple(_slot(t) for t in toks), text, tag))
+    return TokenMatcher(pats)
+
+
+def _plain(name: str) -> TokenMatcher:
+    return compile_entries([(e, ()) for e in read_lines(name)])
+
+
+def _tagged(name: str, ntags: int) -> TokenMatcher:
+    entries = []
+    for line in read_lines(name):
+        parts = line.split(None, 1)
+        if len(parts) != 2:
+            continue
+        tag = tuple(parts[0].split("/"))[:ntags]
+        entries.append((parts[1], tag))
+    return compile_entries(entries)
+
+
+class Lexicons:
+    """All lexicons, compiled. Use :func:`lexicons` to get the shared instance."""
+
+    def __init__(self) -> None:
+        self.hedges = _plain("hedges.txt")
+        self.absolutes = _plain("absolutes.txt")
+        self.relations = _tagged("relations.txt", 2)
+        self.kinds = _tagged("kinds.txt", 1)
+        self.intensifiers = frozenset(w.lower() for w in read_lines("intensifiers.txt"))
+        self.instructions = frozenset(w.lower() for w in read_lines("instructions.txt"))
+        self.advice = _plain("advice.txt")
+        self.commercial = _plain("commercial.txt")
+        self.disclosure = _plain("disclosure.txt")
+        self.risks = _plain("risks.txt")
+        self.reference_headings = frozenset(w.lower() for w in read_lines("reference_headings.txt"))
+        self.credentials = frozenset(read_lines("credentials.txt"))
+        att_source: list[str] = []
+        att_verbs: list[tuple[str, tuple[str, ...]]] = []
+        att_vague: list[tuple[str, tuple[str, ...]]] = []
+        for line in read_lines("attributions.txt"):
+            kind, _, rest = line.partition(" ")
+            if kind == "source":
+                att_source.append(rest.strip().lower())
+            elif kind == "verb":
+                att_verbs.append((rest.strip(), ()))
+            elif kind == "vague":
+                att_vague.append((rest.strip(), ()))
+        self.source_nouns = frozenset(att_source)
+        self.report_verbs = compile_entries(att_verbs)
+        self.vague = compile_entries(att_vague)
+        self.named_sources = [tuple(e.split()) for e in read_lines("named_sources.txt")]
+        self.named_first: dict[str, list[tuple[str, ...]]] = {}
+        for seq in self.named_sources:
+            self.named_first.setdefault(seq[0], []).append(seq)
+        for lst in self.named_first.values():
+            lst.sort(key=lambda s: -len(s))
+        self.medical = frozenset(read_lines("medical_terms.txt")) | frozenset(
+            w.lower() for w in read_lines("medical_curated.txt")
+        )
+        self.treatments = frozenset(w.lower() for w in read_lines("treatments.txt"))
+
+    def is_medical(self, word: str) -> bool:
+        """Whether a lower-case word is in the medical vocabulary (plurals folded)."""
+        m = self.medical
+        if word in m:
+            return True
+        if len(word) > 4 and word.endswith("s"):
+            if word[:-1] in m:
+                return True
+            if word.endswith("es") and word[:-2] in m:
+                return True
+            if word.endswith("ies") and word[:-3] + "y" in m:
+                return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    """The compiled lexicons (loaded once per process)."""
+    return Lexicons()
