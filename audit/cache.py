@@ -1,0 +1,401 @@
+"""Incremental cache: skip files whose results cannot have changed.
+
+A checked file's :class:`audit.engine.FileResult` (findings, readability,
+metadata, per-file extras; never the parsed document) is stored under a key
+built from everything the result depends on:
+
+* the SHA-256 of the file's bytes;
+* the effective configuration (:meth:`audit.config.Config.digest`), the
+  ``[[overrides]]`` that apply to the file, its format, ``--select`` and
+  ``--ignore``;
+* the tool version, :data:`audit.RULESET_VERSION`, and a fingerprint of the
+  installed package files (so editing a rule or a phrase list in a development
+  checkout never serves stale results).
+
+Entries live in the user cache folder (``$XDG_CACHE_HOME/audit``, default
+``~/.cache/audit``; ``--cache-dir`` overrides it), one small JSON file per
+entry, written atomically (temporary file + rename), so concurrent runs never
+see half-written entries. An entry that cannot be read or decoded is treated as
+a miss and rewritten. The folder is bounded: after a run that stored entries,
+the least recently used entries are removed once the total exceeds
+``AUDIT_CACHE_MAX_MB`` (default 512 MB).
+
+The display path of every finding comes from the current input, never from
+the cache, so moving or renaming a file keeps its cache entry valid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import os
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from audit.config import Config
+    from audit.engine import FileResult, Input
+
+#: Bumped when the entry layout changes.
+SCHEMA = 1
+DEFAULT_MAX_MB = 512
+#: Remove unfinished temporary files older than this (seconds).
+_STALE_TMP = 3600
+#: Prune at most this often (seconds) unless a run stored many entries.
+_PRUNE_INTERVAL = 3600
+_PRUNE_AFTER_PUTS = 1000
+
+
+class Unserializable(TypeError):
+    """A value the cache cannot store without changing it."""
+
+
+def default_cache_dir() -> Path:
+    """The user cache folder for audit: ``$XDG_CACHE_HOME/audit`` or ``~/.cache/audit``.
+
+    On Windows, ``%LOCALAPPDATA%\\audit\\Cache`` when ``XDG_CACHE_HOME`` is unset.
+    """
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "audit"
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "audit" / "Cache"
+    return Path.home() / ".cache" / "audit"
+
+
+def max_bytes_from_env() -> int:
+    """The cache size bound in bytes (``AUDIT_CACHE_MAX_MB``, default 512)."""
+    raw = os.environ.get("AUDIT_CACHE_MAX_MB", "")
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_MB
+    except ValueError:
+        mb = DEFAULT_MAX_MB
+    return max(0, int(mb * 1024 * 1024))
+
+
+# -- exact JSON encoding -----------------------------------------------------------------------
+# JSON has no tuples, dates or non-string keys. Values are encoded with tags so that
+# decoding gives back equal values of the same types; anything else is refused (the file
+# is then simply not cached).
+
+_TAG = "__t"
+
+
+def encode(v: Any) -> Any:
+    """Encode a value to JSON-compatible data that :func:`decode` restores exactly."""
+    t = type(v)
+    if v is None or t is str or t is int or t is float or t is bool:
+        return v
+    if t is list:
+        return [encode(x) for x in v]
+    if t is dict:
+        if _TAG not in v and all(type(k) is str for k in v):
+            return {k: encode(x) for k, x in v.items()}
+        return {_TAG: "map", "v": [[encode(k), encode(x)] for k, x in v.items()]}
+    if t is tuple:
+        return {_TAG: "tuple", "v": [encode(x) for x in v]}
+    if t is _dt.datetime:
+        return {_TAG: "datetime", "v": v.isoformat()}
+    if t is _dt.date:
+        return {_TAG: "date", "v": v.isoformat()}
+    if t is _dt.time:
+        return {_TAG: "time", "v": v.isoformat()}
+    raise Unserializable(f"cannot cache a value of type {t.__name__}")
+
+
+def decode(v: Any) -> Any:
+    """Inverse of :func:`encode`."""
+    if type(v) is list:
+        return [decode(x) for x in v]
+    if type(v) is dict:
+        tag = v.get(_TAG)
+        if tag is None:
+            return {k: decode(x) for k, x in v.items()}
+        body = v["v"]
+        if tag == "tuple":
+            return tuple(decode(x) for x in body)
+        if tag == "map":
+            return {decode(k): decode(x) for k, x in body}
+        if tag == "datetime":
+            return _dt.datetime.fromisoformat(body)
+        if tag == "date":
+            return _dt.date.fromisoformat(body)
+        if tag == "time":
+            return _dt.time.fromisoformat(body)
+        raise ValueError(f"unknown tag {tag!r}")
+    return v
+
+
+# -- fingerprints ------------------------------------------------------------------------------
+
+
+def package_fingerprint() -> str:
+    """A digest of the installed package files (names, sizes, modification times).
+
+    Costs one ``stat`` per file of the package (about a hundred), and makes any
+    edit to code or data invalidate the cache even without a version bump.
+    """
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            p = os.path.join(dirpath, name)
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            h.update(f"{os.path.relpath(p, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _field_names(cls: Any, skip: tuple[str, ...]) -> list[str]:
+    return [f.name for f in fields(cls) if f.name not in skip]
+
+
+class ResultCache:
+    """A folder of cached :class:`audit.engine.FileResult` records for one configuration.
+
+    ``get`` and ``put`` never raise for a damaged or unwritable cache: the
+    cache is an optimisation, so every failure is a miss.
+    """
+
+    def __init__(
+        self,
+        cfg: Config,
+        directory: str | os.PathLike[str] | None = None,
+        select: tuple[str, ...] | list[str] = (),
+        ignore: tuple[str, ...] | list[str] = (),
+        max_bytes: int | None = None,
+    ) -> None:
+        from audit import RULESET_VERSION, __version__
+        from audit.engine import FileResult
+        from audit.model import Finding
+
+        self.root = Path(directory) if directory is not None else default_cache_dir()
+        self.dir = self.root / f"v{SCHEMA}"
+        self.cfg = cfg
+        self.max_bytes = max_bytes_from_env() if max_bytes is None else max_bytes
+        self._result_fields = _field_names(FileResult, ("path", "document", "findings"))
+        self._finding_fields = _field_names(Finding, ("path",))
+        ident = {
+            "schema": SCHEMA,
+            "version": __version__,
+            "ruleset": RULESET_VERSION,
+            "package": package_fingerprint(),
+            "config": cfg.digest(),
+            "select": sorted(select),
+            "ignore": sorted(ignore),
+            "result_fields": self._result_fields,
+            "finding_fields": self._finding_fields,
+        }
+        self._base = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+        self.hits = 0
+        self.misses = 0
+        self.puts = 0
+        self._ready = False
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def key(self, inp: Input, content_sha256: str) -> str:
+        """The cache key of an input whose bytes hash to ``content_sha256``."""
+        hits = [i for i, (spec, _) in enumerate(self.cfg.overrides) if spec.match_file(inp.relpath)]
+        blob = f"{self._base}\0{inp.format}\0{hits}\0{content_sha256}"
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    @staticmethod
+    def content_hash(inp: Input) -> str | None:
+        """SHA-256 of the input's bytes, or None when it cannot be read (then: no caching)."""
+        from audit.engine import MAX_FILE_BYTES
+
+        if inp.data is not None:
+            return hashlib.sha256(inp.data).hexdigest()
+        if inp.path is None:
+            return None
+        try:
+            with open(inp.path, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                    return None
+                return hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            return None
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def get(self, inp: Input, content_sha256: str | None = None) -> FileResult | None:
+        """The cached result for ``inp``, with paths from ``inp``; None on a miss."""
+        sha = content_sha256 or self.content_hash(inp)
+        if sha is None:
+            self.misses += 1
+            return None
+        key = self.key(inp, sha)
+        path = self._path(key)
+        try:
+            with open(path, "rb") as fh:
+                entry = json.loads(fh.read())
+            result = self._from_entry(entry, key, inp)
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):  # damaged: rewritten on put
+            self.misses += 1
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # least-recently-used order for pruning
+        self.hits += 1
+        return result
+
+    def _from_entry(self, entry: dict[str, Any], key: str, inp: Input) -> FileResult:
+        from audit.engine import FileResult
+        from audit.model import Finding
+
+        if entry.get("key") != key or entry.get("schema") != SCHEMA:
+            raise ValueError("entry does not belong to this key")
+        display = inp.display
+        kwargs = {name: decode(entry["result"][name]) for name in self._result_fields}
+        findings = [Finding(display, *(decode(v) for v in row)) for row in entry["findings"]]
+        return FileResult(path=display, findings=findings, **kwargs)
+
+    # -- stores ------------------------------------------------------------------------------
+
+    def cacheable(self, result: FileResult) -> bool:
+        """Whether a result can be stored and served again unchanged for another path.
+
+        Results of unreadable files, internal errors, and results whose text
+        mentions their own path are not stored.
+        """
+        if not result.sha256 or result.document is not None:
+            return False
+        for f in result.findings:
+            if f.path != result.path or f.rule == "IN900" or (result.path and result.path in f.message):
+                return False
+        return True
+
+    def put(self, inp: Input, result: FileResult) -> bool:
+        """Store ``result`` (checked from ``inp``); returns whether it was stored."""
+        if not self.cacheable(result):
+            return False
+        key = self.key(inp, result.sha256)
+        try:
+            entry = {
+                "schema": SCHEMA,
+                "key": key,
+                "result": {name: encode(getattr(result, name)) for name in self._result_fields},
+                "findings": [[encode(getattr(f, name)) for name in self._finding_fields] for f in result.findings],
+            }
+            blob = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        except (Unserializable, ValueError, TypeError):
+            return False
+        try:
+            self._write(self._path(key), blob)
+        except OSError:
+            return False
+        self.puts += 1
+        return True
+
+    def _ensure_root(self) -> None:
+        if self._ready:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tag = self.root / "CACHEDIR.TAG"
+        if not tag.exists():
+            with contextlib.suppress(OSError):
+                tag.write_text(
+                    "Signature: 8a477f597d28d172789f06886806bc55\n"
+                    "# This folder is a cache created by audit (safe to delete).\n"
+                )
+        self._ready = True
+
+    def _write(self, path: Path, blob: bytes) -> None:
+        self._ensure_root()
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    # -- size bound --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """End of run: prune the folder if this run stored entries and pruning is due."""
+        if not self.puts:
+            return
+        stamp = self.root / ".last-prune"
+        try:
+            due = time.time() - stamp.stat().st_mtime > _PRUNE_INTERVAL
+        except OSError:
+            due = True
+        if due or self.puts >= _PRUNE_AFTER_PUTS:
+            self.prune()
+            with contextlib.suppress(OSError):
+                stamp.touch()
+
+    def prune(self, max_bytes: int | None = None) -> int:
+        """Remove least recently used entries until the folder is at most 80 % of the bound.
+
+        Also removes entries of older layouts and stale temporary files.
+        Returns the number of files removed.
+        """
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        removed = 0
+        now = time.time()
+        # Other layouts (older schema folders) are never read again.
+        if self.root.is_dir():
+            for old in self.root.glob("v*"):
+                if old.is_dir() and old.name != self.dir.name and old.name[1:].isdigit():
+                    removed += _rmtree(old)
+        entries: list[tuple[float, int, str]] = []
+        total = 0
+        if not self.dir.is_dir():
+            return removed
+        for shard in os.scandir(self.dir):
+            if not shard.is_dir():
+                continue
+            for e in os.scandir(shard.path):
+                try:
+                    st = e.stat()
+                except OSError:
+                    continue
+                if e.name.endswith(".tmp"):
+                    if now - st.st_mtime > _STALE_TMP:
+                        with contextlib.suppress(OSError):
+                            os.unlink(e.path)
+                            removed += 1
+                    continue
+                entries.append((st.st_mtime, st.st_size, e.path))
+                total += st.st_size
+        if total <= limit:
+            return removed
+        entries.sort()
+        target = int(limit * 0.8)
+        for _, size, path in entries:
+            if total <= target:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed += 1
+                total -= size
+        return removed
+
+
+def _rmtree(path: Path) -> int:
+    import shutil
+
+    n = sum(len(files) for _, _, files in os.walk(path))
+    shutil.rmtree(path, ignore_errors=True)
+    return n

@@ -1,0 +1,271 @@
+"""Checking many files: worker processes, bounded batches, the cache, input order.
+
+:func:`run` is what :func:`audit.engine.run` uses when a run asks for more
+than one job, a cache, or another executor. It streams: inputs are looked up
+in the cache, the misses are grouped into small batches, at most a few batches
+per worker are in flight at any time, and results are yielded strictly in
+input order, so memory stays flat however large the corpus is and the output
+is byte-identical to a one-process run.
+
+Executors are small objects with ``submit(batch) -> future`` (anything with a
+``result()`` method) and ``close()``:
+
+* :class:`InlineExecutor` checks a batch in this process (``--jobs 1``);
+* :class:`LocalExecutor` uses :class:`concurrent.futures.ProcessPoolExecutor`;
+  each worker receives the configuration once, through the pool initializer;
+* :class:`audit.executors.dask_backend.DaskExecutor` runs batches on a Dask
+  cluster (``--executor dask --scheduler ADDRESS``).
+
+Results cross process boundaries by pickling, so a :class:`FileResult` sent
+back never carries its parsed ``document``; runs whose reporters need the
+documents (the HTML report) are checked in this process.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from audit.cache import ResultCache
+    from audit.config import Config
+    from audit.engine import FileResult, Input
+
+#: Files per batch sent to a worker (smaller batches balance better, larger ones cost less).
+MAX_BATCH = 16
+#: Batches in flight per worker: enough to keep workers busy, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 4
+
+
+def resolve_jobs(jobs: int | str | None) -> int:
+    """Number of worker processes: ``0``, ``"auto"`` or ``None`` mean one per CPU."""
+    if jobs is None or jobs == "auto" or jobs == "0" or jobs == 0:
+        return max(1, os.cpu_count() or 1)
+    n = int(jobs)
+    if n < 0:
+        raise ValueError("jobs must be >= 0")
+    return n
+
+
+class _Patterns:
+    """A picklable stand-in for a compiled path-pattern spec (compiled again where used).
+
+    Compiled specs may hold objects that cannot be pickled (e.g. a ``re2``
+    backend), so worker processes receive the pattern lines instead.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+        self._spec: Any = None
+
+    def match_file(self, path: str) -> bool:
+        if self._spec is None:
+            import pathspec
+
+            self._spec = pathspec.GitIgnoreSpec.from_lines(self.lines)
+        return bool(self._spec.match_file(path))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"lines": self.lines}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.lines = state["lines"]
+        self._spec = None
+
+
+def portable_config(cfg: Config) -> Config:
+    """A copy of ``cfg`` that pickles (for worker processes and cluster workers)."""
+    c = copy.copy(cfg)
+    c._settings_cache = {}
+    raw_overrides = cfg.raw.get("overrides", []) if isinstance(cfg.raw, dict) else []
+    overrides: list[tuple[Any, dict[str, Any]]] = []
+    for i, (spec, body) in enumerate(cfg.overrides):
+        if isinstance(spec, _Patterns):
+            lines = spec.lines
+        else:
+            pats = getattr(spec, "patterns", None)
+            if pats is not None and all(isinstance(getattr(p, "pattern", None), str) for p in pats):
+                lines = [p.pattern for p in pats]
+            else:
+                lines = list(raw_overrides[i]["files"])
+        overrides.append((_Patterns(lines), body))
+    c.overrides = overrides
+    return c
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs besides the inputs: the run's fixed parameters."""
+
+    cfg: Config
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    debug: bool = False
+
+
+def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
+    """Check a batch of inputs in this process (no documents kept)."""
+    from audit.engine import check_input
+
+    return [check_input(inp, job.cfg, job.select, job.ignore, False, job.debug) for inp in batch]
+
+
+class Executor(Protocol):
+    """Runs batches somewhere; futures are collected in submission order."""
+
+    workers: int
+
+    def submit(self, batch: list[Input]) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    """Checks each batch immediately in this process."""
+
+    workers = 1
+
+    def __init__(self, job: Job, keep_documents: bool = False) -> None:
+        self.job = job
+        self.keep_documents = keep_documents
+
+    def submit(self, batch: list[Input]) -> Future[list[FileResult]]:
+        from audit.engine import check_input
+
+        fut: Future[list[FileResult]] = Future()
+        j = self.job
+        fut.set_result([check_input(inp, j.cfg, j.select, j.ignore, self.keep_documents, j.debug) for inp in batch])
+        return fut
+
+    def close(self) -> None:
+        pass
+
+
+_WORKER_JOB: Job | None = None
+
+
+def _init_worker(job: Job) -> None:
+    """Pool initializer: keep the job and load the rules once per worker."""
+    global _WORKER_JOB
+    _WORKER_JOB = job
+    from audit.rules.base import all_rules
+
+    all_rules()
+
+
+def _worker_batch(batch: list[Input]) -> list[FileResult]:
+    assert _WORKER_JOB is not None, "worker not initialised"
+    return check_batch(_WORKER_JOB, batch)
+
+
+class LocalExecutor:
+    """A pool of worker processes on this machine (started on first use)."""
+
+    def __init__(self, job: Job, workers: int) -> None:
+        self.job = job
+        self.workers = max(1, workers)
+        self._pool: Any = None
+
+    def submit(self, batch: list[Input]) -> Future[list[FileResult]]:
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            job = Job(portable_config(self.job.cfg), self.job.select, self.job.ignore, self.job.debug)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(job,))
+        fut: Future[list[FileResult]] = self._pool.submit(_worker_batch, batch)
+        return fut
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def batch_size(total: int | None, workers: int) -> int:
+    """Files per batch: about eight batches per worker, at most :data:`MAX_BATCH`."""
+    if workers <= 1:
+        return 1
+    if total is None:
+        return MAX_BATCH
+    return max(1, min(MAX_BATCH, total // (workers * 8) or 1))
+
+
+def run(
+    inputs: Iterable[Input],
+    cfg: Config,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    keep_documents: bool = False,
+    debug: bool = False,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    executor: Executor | None = None,
+) -> Iterator[FileResult]:
+    """Check ``inputs``, yielding one :class:`FileResult` per input in input order.
+
+    Cached results are served from ``cache`` (and new results stored in it);
+    the rest are checked by ``executor`` (default: this process for
+    ``jobs == 1``, else a local pool of ``jobs`` processes). When
+    ``keep_documents`` is set, everything is checked in this process and the
+    cache is not used, because documents are neither cached nor sent between
+    processes. ``run`` owns ``executor``: it is closed when the run ends.
+    """
+    job = Job(cfg, tuple(select), tuple(ignore), debug)
+    if keep_documents:
+        if executor is not None:
+            executor.close()
+        cache = None
+        executor = InlineExecutor(job, keep_documents=True)
+    total = len(inputs) if hasattr(inputs, "__len__") else None  # type: ignore[arg-type]
+    if executor is None:
+        workers = resolve_jobs(jobs)
+        if total is not None:
+            workers = min(workers, max(1, total))
+        executor = InlineExecutor(job) if workers <= 1 else LocalExecutor(job, workers)
+    size = batch_size(total, executor.workers)
+    # Checked in this process: hand each result on at once; else keep every worker busy.
+    limit = 0 if isinstance(executor, InlineExecutor) else max(2, executor.workers * IN_FLIGHT_PER_WORKER)
+    # Each pending entry: (inputs of the batch, slots) where a slot is a cached result or
+    # None (to be filled, in order, from the batch's future).
+    pending: deque[tuple[list[Input], list[FileResult | None], Any]] = deque()
+
+    def drain(n: int) -> Iterator[FileResult]:
+        while len(pending) > n:
+            batch_inputs, slots, fut = pending.popleft()
+            fresh = iter(fut.result() if fut is not None else ())
+            todo = iter(batch_inputs)
+            for slot in slots:
+                if slot is not None:
+                    yield slot
+                    continue
+                result = next(fresh)
+                inp = next(todo)
+                if cache is not None:
+                    cache.put(inp, result)
+                yield result
+
+    try:
+        cur_inputs: list[Input] = []
+        cur_slots: list[FileResult | None] = []
+        for inp in inputs:
+            hit = cache.get(inp) if cache is not None else None
+            cur_slots.append(hit)
+            if hit is None:
+                cur_inputs.append(inp)
+            if len(cur_inputs) >= size or (not cur_inputs and len(cur_slots) >= 64):
+                fut = executor.submit(cur_inputs) if cur_inputs else None
+                pending.append((cur_inputs, cur_slots, fut))
+                cur_inputs, cur_slots = [], []
+                yield from drain(limit)
+        if cur_slots:
+            pending.append((cur_inputs, cur_slots, executor.submit(cur_inputs) if cur_inputs else None))
+        yield from drain(0)
+    finally:
+        executor.close()
+        if cache is not None:
+            cache.close()
