@@ -281,10 +281,20 @@ def finish(doc: Document, result: FileResult, settings: Settings, rules: list[ty
     return result
 
 
-def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_documents: bool = False, debug: bool = False) -> Iterator[FileResult]:
-    """Check inputs one by one, yielding results in input order."""
-    for inp in inputs:
-        yield check_input(inp, cfg, select, ignore, keep_documents, debug)
+def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_documents: bool = False, debug: bool = False, jobs: int = 1, cache: Any = None, executor: Any = None) -> Iterator[FileResult]:
+    """Check inputs, yielding results in input order.
+
+    ``jobs`` worker processes (0 = one per CPU), an incremental ``cache``
+    (:class:`audit.cache.ResultCache`) and another ``executor`` (e.g. Dask)
+    are handled by :func:`audit.parallel.run`; the output is the same.
+    """
+    if jobs == 1 and cache is None and executor is None:
+        for inp in inputs:
+            yield check_input(inp, cfg, select, ignore, keep_documents, debug)
+        return
+    from audit.parallel import run as run_parallel
+
+    yield from run_parallel(inputs, cfg, select, ignore, keep_documents, debug, jobs=jobs, cache=cache, executor=executor)
 
 
 @dataclass
@@ -350,6 +360,7 @@ def execute(
     postprocess: Iterable[Any] = (),
     progress: Any = None,
     debug: bool = False,
+    run_options: dict[str, Any] | None = None,
 ) -> Summary:
     """Check ``inputs`` and stream each result to every reporter; return the summary.
 
@@ -360,7 +371,7 @@ def execute(
     summary = Summary(fail_on=fail_on)
     for r in reporters:
         r.begin()
-    for result in run(inputs, cfg, select, ignore, keep, debug):
+    for result in run(inputs, cfg, select, ignore, keep, debug, **(run_options or {})):
         for hook in postprocess:
             hook(result)
         summary.add(result)

@@ -33,6 +33,34 @@ def resolve_format(fmt: str) -> str:
     return fmt
 
 
+def run_options(cfg: Any, sel: list[str], ign: list[str], debug: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> dict[str, Any]:
+    """How files are checked: worker processes, incremental cache and executor (flags, then config)."""
+    from audit.parallel import resolve_jobs
+
+    try:
+        n = resolve_jobs(jobs if jobs is not None else cfg.jobs)
+    except ValueError:
+        fail(f"--jobs {jobs}: expected a whole number >= 0, or auto")
+        raise  # unreachable
+    name = executor or ("dask" if scheduler else "local")
+    if scheduler and name != "dask":
+        fail("--scheduler only applies with --executor dask")
+    cache = None
+    if cfg.cache and not no_cache:
+        from audit.cache import ResultCache
+
+        cache = ResultCache(cfg, cache_dir, sel, ign)
+    ex = None
+    if name != "local":
+        from audit.executors import ExecutorError, create
+
+        try:
+            ex = create(name, cfg, tuple(sel), tuple(ign), debug, n, scheduler)
+        except ExecutorError as e:
+            fail(str(e))
+    return {"jobs": n, "cache": cache, "executor": ex}
+
+
 @click.command("check")
 @paths_argument
 @config_options
@@ -86,12 +114,13 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     opts.extra["show_suppressed"] = show_suppressed
     progress = _progress(len(inputs)) if (not no_progress and stderr_is_tty() and len(inputs) > 20) else None
     reporter_cls = reporters.get(fmt)
+    run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, executor, scheduler)
 
     def go(out: Any) -> Any:
         chain = [gate, reporter_cls(out, opts)]
         if show_suppressed and fmt == "text":
             chain.append(_NotCounted(out, opts))
-        return execute(inputs, cfg, chain, sel, ign, threshold, postprocess=gate, progress=progress, debug=debug)
+        return execute(inputs, cfg, chain, sel, ign, threshold, postprocess=gate, progress=progress, debug=debug, run_options=run_opts)
 
     if output:
         with reporters.atomic_writer(output) as fh:
