@@ -23,7 +23,7 @@ _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 
 def _replacement_ok(src: str, text: str) -> bool:
     if text == " ":
-        return src.isspace() or bool(_TAG.fullmatch(src)) or src.startswith("`") or html.unescape(src).isspace()
+        return src.isspace() or src.rstrip() == "\\" or bool(_TAG.fullmatch(src)) or src.startswith("`") or html.unescape(src).isspace()
     if src.startswith("&"):
         return html.unescape(src) == text
     if src.startswith("\\"):

@@ -372,8 +372,7 @@ class _Extractor(HTMLParser):
                     end += len(closer)
                     break
         else:
-            gt = self.src.find(">", start)
-            end = len(self.src) if gt == -1 else gt + 1
+            return  # a bogus comment such as <!x>: not a place for suppressions
         self.comments.append((self.base + start, self.base + end, data))
 
     def finish(self) -> None:

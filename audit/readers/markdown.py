@@ -26,6 +26,8 @@ from audit.readers.text import ProseBuilder, assign_sections
 
 _MD: Any = None
 _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_WORD = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
 _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
 
 
@@ -134,14 +136,18 @@ class _Inline:
                     continue
                 i = self._find(ch.content)
                 if i < 0:
-                    continue
-                pb.add(i, ch.content)
-                self.c = i + len(ch.content)
+                    self._text_piecewise(ch.content)
+                else:
+                    pb.add(i, ch.content)
+                    self.c = i + len(ch.content)
             elif ty == "text_special":
                 i = self._find(ch.markup)
                 if i < 0:
                     continue
-                pb.replace(i, i + len(ch.markup), ch.content)
+                if ch.content == ch.markup:
+                    pb.add(i, ch.content, urls=False)  # a backslash that escapes nothing stays as written
+                else:
+                    pb.replace(i, i + len(ch.markup), ch.content)
                 self.c = i + len(ch.markup)
             elif ty in ("softbreak", "hardbreak"):
                 nl = src.find("\n", self.c, self.limit)
@@ -222,6 +228,28 @@ class _Inline:
                 continue
             self.first = False
         pb.links = saved_links
+
+    def _text_piecewise(self, content: str) -> None:
+        """Fallback for a text run that differs from the source (e.g. a NUL read as U+FFFD).
+
+        Words found right after the cursor are kept; a word that cannot be found
+        is left out and the cursor skips to the next whitespace in the source.
+        """
+        src = self.src
+        for m in _WORD.finditer(content):
+            word = m.group()
+            i = src.find(word, self.c, self.limit)
+            if i >= 0 and (self.first or not src[self.c : i].strip()):
+                if m.start() and self.c < i:
+                    self.pb.space(self.c, i, src[self.c : i])
+                self.pb.add(i, word)
+                self.c = i + len(word)
+            else:
+                ws = _SPACE.search(src, self.c, self.limit)
+                if ws is None:
+                    return
+                self.c = ws.start()
+            self.first = False
 
     def _html_inline(self, tag: str, start: int, end: int, anchors: list[tuple[int, str, list[str], str]]) -> None:
         low = tag[:4].lower()
