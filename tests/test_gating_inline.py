@@ -25,7 +25,7 @@ class _WordRule(Rule):
     pass_examples = (Example("plain"),)
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
-        word = re.compile(rf"\b{_WORDS[self.id]}\b", re.I)
+        word = re.compile(rf"\b{_WORDS[self.id]}\b", re.IGNORECASE)
         for block in doc.blocks:
             for m in word.finditer(block.text):
                 a, b = block.map.span(m.start(), m.end())
