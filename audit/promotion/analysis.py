@@ -125,10 +125,9 @@ def _is_domain(s: str) -> bool:
 def _norm_domain(s: str) -> str:
     s = s.strip().lower()
     for p in ("https://", "http://"):
-        if s.startswith(p):
-            s = s[len(p) :]
+        s = s.removeprefix(p)
     s = s.split("/", 1)[0]
-    return s[4:] if s.startswith("www.") else s
+    return s.removeprefix("www.")
 
 
 def _domain_core(domain: str) -> str:
@@ -211,6 +210,7 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     names, domains = configured_names(doc, settings)
     authoritative = {_norm_domain(d) for d in getattr(settings, "authoritative_domains", ()) or ()}
     commercial = cues.get("commercial_tlds", frozenset())
+    attribution = cues.get("attribution", frozenset())
     out: list[Match] = []
     name_matcher = Matcher()
     for n in names:
@@ -224,15 +224,23 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
         if "." not in text:
             continue
         for m in _DOMAIN.finditer(text):
-            d = m.group().rstrip(".-").lower()
+            raw = m.group().rstrip(".-")
+            d = raw.lower()
             labels = d.split(".")
-            if len(labels) < 2 or not any(c.isalpha() for c in labels[0]):
+            tld = raw.rsplit(".", 1)[-1]
+            if len(labels) < 2 or len(labels[-2]) < 2 or not any(c.isalpha() for c in labels[0]) or not (tld.islower() or tld.isupper()):
                 continue
+            path_follows = text[m.start() + len(raw) : m.start() + len(raw) + 2]
             nd = _norm_domain(d)
             if nd in own_domains or any(nd == o or nd.endswith("." + o) for o in own_domains):
                 found_domains.append((bi, m.start(), m.start() + len(d), "configured"))
                 continue
+            if path_follows[:1] == "/" and path_follows[1:2].strip():
+                continue  # a URL with a path: a reference, left to the evidence rules
             if labels[-1] not in commercial or any(nd == a or nd.endswith("." + a) for a in authoritative):
+                continue
+            before = text[max(0, m.start() - 40) : m.start()].lower().split()
+            if before and before[-1].strip(":/") in attribution or len(before) >= 2 and before[-2] == "according":
                 continue
             found_domains.append((bi, m.start(), m.start() + len(d), "detected"))
     cores = {_domain_core(_norm_domain(info_d)) for info_d in own_domains}

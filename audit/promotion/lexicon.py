@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 #: A word: letters/digits, with inner apostrophes ("don't", "patient's").
@@ -198,7 +198,7 @@ def parse_lexicon(text: str, lexicon: str) -> list[tuple[list[str], Entry]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_matcher(family: str, names: tuple[str, ...]) -> Matcher:
     """A matcher over the named lexicon files of ``audit/data/<family>/`` (cached per process)."""
     m = Matcher()
@@ -209,7 +209,7 @@ def load_matcher(family: str, names: tuple[str, ...]) -> Matcher:
     return m
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_cues(family: str, name: str) -> dict[str, frozenset[str]]:
     """Word sets from a cue file: lines ``key: word word ...`` (a key may span several lines)."""
     out: dict[str, set[str]] = {}
@@ -222,7 +222,7 @@ def load_cues(family: str, name: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_words(family: str, name: str) -> frozenset[str]:
     """A plain word list (one word a line, ``#`` comments)."""
     words: set[str] = set()

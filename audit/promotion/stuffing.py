@@ -102,7 +102,7 @@ def stuffed_phrases(an: Analysis, min_words: int = 3, max_words: int = 6, min_co
     for g, occ in frequent_phrases(an, min_words, max_words, min_count).items():
         if g[0] in stop or g[-1] in stop or " ".join(g) in accepted:
             continue
-        if sum(1 for w in g if w not in stop and not w.isdigit()) < 2:
+        if sum(1 for w in g if w not in stop and not w.isdigit()) < 2 or sum(1 for w in g if not w.isdigit()) < min_words:
             continue
         density = len(occ) * len(g) / words
         if density >= min_density:

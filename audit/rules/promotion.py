@@ -29,6 +29,7 @@ _ABPI = "ABPI Code of Practice for the Pharmaceutical Industry, clause 6: no exa
 _HNR = "HealthNewsReview.org criterion 10: does the story use unjustifiable, sensational language?"
 _EU90 = "EU Directive 2001/83/EC art. 90: no improper, alarming or misleading terms in medicines advertising"
 _PEACOCK = "Wikipedia Manual of Style, Words to watch: puffery (peacock terms)"
+_NEGATIONS = frozenset(["not", "never", "no", "isn't", "aren't", "wasn't", "nor"])
 _FTC = "FTC Guides Concerning the Use of Endorsements and Testimonials in Advertising (16 CFR Part 255)"
 
 
@@ -40,6 +41,24 @@ def _hit(an: Analysis, m: Match, message: str, fix: str | None, severity: str | 
 
 def _text(an: Analysis, m: Match) -> str:
     return an.blocks[m.block].block.text[m.start : m.end]
+
+
+def in_proper_name(an: Analysis, m: Match) -> bool:
+    """Whether a match is part of a capitalised name mid-sentence ("the Yale Innovative Interactions Lab")."""
+    info = an.blocks[m.block]
+    if info.block.kind == "heading" or "tokens" not in m.detail:
+        return False
+    i, j = m.detail["tokens"]
+    toks = info.toks
+    if not toks.word(i)[:1].isupper() or i in info.sentence_starts:
+        return False
+    before = i > 0 and toks.word(i - 1)[:1].isupper() and (i - 1) not in info.sentence_starts
+    after = j < len(toks) and toks.word(j)[:1].isupper()
+    if not (before or after):
+        return False
+    # A block written in Title Case (a headline) is not a name.
+    caps = sum(1 for k in range(len(toks)) if toks.word(k)[:1].isupper())
+    return caps * 2 < len(toks)
 
 
 def _sentence_words(info: BlockInfo, i: int) -> list[str]:
@@ -83,7 +102,7 @@ class Puffery(LexiconRule):
 
     def find(self, doc: Document, an: Analysis, options: dict[str, Any], settings: Any) -> Iterator[Hit]:
         for m in an.matches["puffery"]:
-            if m.quoted and not options["quotations"]:
+            if m.quoted and not options["quotations"] or in_proper_name(an, m):
                 continue
             t = _text(an, m)
             msg = f"Puffery: '{t}' praises instead of informing."
@@ -281,6 +300,8 @@ class AlarmistUrgency(LexiconRule):
         cues = load_cues(FAMILY, "cues.txt")
         emergency = cues["emergency"]
         for m in an.matches["urgency"]:
+            if m.quoted:
+                continue
             info = an.blocks[m.block]
             i = m.detail["tokens"][0]
             if emergency.intersection(_sentence_words(info, i)):
@@ -339,7 +360,7 @@ class SensationalLanguage(LexiconRule):
 
     def find(self, doc: Document, an: Analysis, options: dict[str, Any], settings: Any) -> Iterator[Hit]:
         for m in an.matches["sensational"]:
-            if m.quoted and not options["quotations"]:
+            if m.quoted and not options["quotations"] or in_proper_name(an, m):
                 continue
             t = _text(an, m)
             msg = f"Sensational language: '{t}' dramatises instead of giving the size of the effect."
@@ -380,6 +401,9 @@ class SpeculativePromise(LexiconRule):
 
     def find(self, doc: Document, an: Analysis, options: dict[str, Any], settings: Any) -> Iterator[Hit]:
         for m in an.matches["speculative"]:
+            i = m.detail["tokens"][0]
+            if i and an.blocks[m.block].toks.lower[i - 1] in _NEGATIONS:
+                continue
             t = _text(an, m)
             assert m.entry is not None
             yield _hit(an, m, f"Speculative promise '{t}': a benefit presented as assured before it has been shown.",
@@ -417,6 +441,8 @@ class Testimonial(LexiconRule):
     def find(self, doc: Document, an: Analysis, options: dict[str, Any], settings: Any) -> Iterator[Hit]:
         for m in an.matches["testimonial"]:
             t = _text(an, m)
+            if m.entry is not None and "-recommended" in m.entry.phrase and "recommended" in t.lower() and "-" not in t:
+                continue  # "his doctors recommended surgery" is not an endorsement label
             fix = m.entry.suggestion if m.entry is not None and m.entry.suggestion else "Report study results instead of individual stories or ratings."
             yield _hit(an, m, f"Testimonial or endorsement '{t}': one person's experience or a borrowed authority is not evidence.", fix,
                        data={"term": m.entry.phrase if m.entry is not None else "star rating"})
@@ -430,7 +456,7 @@ class Testimonial(LexiconRule):
             for k in range(len(lower) - 1):
                 if lower[k] != "i" or lower[k + 1] not in verbs or (k + 2 < len(lower) and lower[k + 2] == "to"):
                     continue
-                lo, hi = info.sentence_of(k)
+                _lo, hi = info.sentence_of(k)
                 end = next((x for x in range(k + 2, min(hi, k + 30)) if lower[x] in outcomes), None)
                 if end is None:
                     continue

@@ -42,7 +42,7 @@ class KeywordStuffing(LexiconRule):
     category = "seo"
     severity = "warning"
     options = (
-        Option("min_words", int, 3, "Shortest phrase counted (words)."),
+        Option("min_words", int, 4, "Shortest phrase counted (words); 3-word medical terms ('type 2 diabetes') are naturally frequent."),
         Option("max_words", int, 6, "Longest phrase counted (words)."),
         Option("min_count", int, 5, "A phrase must occur at least this many times."),
         Option("min_density", float, 0.03, "...and its occurrences must cover at least this share of the document's words (0.03 = 3%)."),
