@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from audit.engine import FileResult, Summary, to_finding
-from audit.model import Document
+from audit.model import Document, Hit
 from audit.readers import parse
 from audit.reporters import ReportOptions, get
+from audit.rules.base import Example, Rule
 
 
 class FakeRule:
@@ -33,8 +35,6 @@ def document(text: str, path: str = "docs/article.md", fmt: str = "markdown") ->
 def find(doc: Document, needle: str, rule: FakeRule = CLAIM, severity: str = "warning", nth: int = 0,
          message: str | None = None, fix: str | None = "Cite a source.", status: str = "open") -> Any:
     """A finding on the ``nth`` occurrence of ``needle`` in the document source."""
-    from audit.model import Hit
-
     start = -1
     for _ in range(nth + 1):
         start = doc.source.index(needle, start + 1)
@@ -76,3 +76,58 @@ def render(fmt: str, results: list[FileResult], fail_on: str = "error", root: Pa
         rep.file(r)
     rep.end(summarise(results, fail_on))
     return out.getvalue()
+
+
+# -- rules for end-to-end tests ------------------------------------------------
+
+#: Words the test rules flag, with the severity of each hit.
+MARKERS = {"MIRACLE": "error", "javascript:": "warning", "</script>": "info"}
+
+
+class MarkerRule(Rule):
+    """Flags the marker words (test only; registered by :func:`register_test_rules`)."""
+
+    id = "ZZ901"
+    name = "test-marker-word"
+    category = "claims"
+    severity = "warning"
+    what = "Flags marker words in test documents."
+    why = "Reporter tests need findings at known places."
+    instead = "Remove the marker."
+    fail_examples = (Example("A MIRACLE."),)
+    pass_examples = (Example("Nothing here."),)
+
+    def check(self, doc: Document, ctx: Any) -> Iterable[Hit]:
+        for word, sev in MARKERS.items():
+            start = doc.source.find(word)
+            while start != -1:
+                yield Hit(start, start + len(word), f"Marker {word!r} <b>here</b> & there", f"Replace {word!r}.", severity=sev)
+                start = doc.source.find(word, start + 1)
+
+
+class BuyRule(Rule):
+    """Flags 'Buy now' (test only)."""
+
+    id = "ZZ902"
+    name = "test-buy-now"
+    category = "promotion"
+    severity = "warning"
+    what = "Flags 'Buy now'."
+    fail_examples = (Example("Buy now."),)
+    pass_examples = (Example("Read on."),)
+
+    def check(self, doc: Document, ctx: Any) -> Iterable[Hit]:
+        start = doc.source.find("Buy now")
+        while start != -1:
+            yield Hit(start, start + 7, "Call to action.", "Inform instead.")
+            start = doc.source.find("Buy now", start + 1)
+
+
+def register_test_rules(monkeypatch: Any) -> None:
+    """Add :class:`MarkerRule` and :class:`BuyRule` to the registry for one test."""
+    from audit.rules import base
+
+    base.all_rules()
+    for rule in (MarkerRule, BuyRule):
+        monkeypatch.setitem(base._REGISTRY, rule.id, rule)
+        monkeypatch.setitem(base._BY_NAME, rule.name, rule.id)

@@ -6,18 +6,12 @@ Nothing here writes output; each format module turns the same
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from audit.model import SEVERITY_RANK
-
-#: The words of context on each side of a match that go into a fingerprint.
-CONTEXT_WORDS = 3
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def at_or_above(severity: str, fail_on: str) -> bool:
@@ -56,28 +50,11 @@ def display_relative(path: str, root: Path | str) -> str:
     return rel if rel is not None else path.replace(os.sep, "/")
 
 
-def normalise(text: str) -> str:
-    """Case-folded words of ``text`` joined by single spaces (markup and spacing ignored)."""
-    return " ".join(_WORD.findall(text.casefold()))
-
-
-def context_of(source: str, start: int, end: int, words: int = CONTEXT_WORDS) -> tuple[str, str]:
-    """Up to ``words`` normalised words before ``start`` and after ``end`` in ``source``."""
-    window = 24 * words
-    before = _WORD.findall(source[max(0, start - window) : start].casefold())
-    after = _WORD.findall(source[end : end + window].casefold())
-    # A word cut by the window edge is unreliable: drop the partial one.
-    if start - window > 0 and before:
-        before = before[1:]
-    if end + window < len(source) and after:
-        after = after[:-1]
-    return " ".join(before[-words:]), " ".join(after[:words])
-
-
 class Fingerprinter:
-    """Fingerprints that identify a finding across edits of its file.
+    """Fingerprints that identify a finding across edits of its file (SARIF ``partialFingerprints``).
 
-    The hash covers the rule id, the normalised matched text and a few
+    The hash is :func:`audit.gating.fingerprint.fingerprint`, the one baselines
+    and waivers use: the rule id, the normalised matched text and a few
     normalised words around it, never the line or column, so a finding keeps
     its fingerprint when lines are inserted or removed above it. Identical
     findings in one file get an occurrence index (``:0``, ``:1``...) in order.
@@ -88,12 +65,10 @@ class Fingerprinter:
         self._seen: dict[str, int] = {}
 
     def __call__(self, finding: Any, source: str | None = None) -> str:
-        """The fingerprint ``<32 hex>:<occurrence>`` of ``finding`` (``source``: the file text, if kept)."""
-        before = after = ""
-        if source is not None and finding.end_offset >= finding.offset:
-            before, after = context_of(source, finding.offset, finding.end_offset)
-        key = "\x1f".join((finding.rule, normalise(finding.match), before, after))
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        """The fingerprint ``<hex>:<occurrence>`` of ``finding`` (``source``: the file's decoded text)."""
+        from audit.gating.fingerprint import fingerprint
+
+        digest = fingerprint(finding, source)
         n = self._seen.get(digest, 0)
         self._seen[digest] = n + 1
         return f"{digest}:{n}"

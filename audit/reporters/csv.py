@@ -3,7 +3,8 @@
 Findings: ``path, line, column, end_line, end_column, severity, rule, name,
 category, message, match, fix, status``. Claims (:class:`ClaimsReporter`,
 written as ``claims.csv``): ``path, line, column, end_line, end_column,
-claim, kind, strength, support, hedged, hedges, absolutes, citations, text``.
+kind, strength, support, hedged, hedges, absolutes, citations, attributions,
+statistics, text`` (lists joined with ``; ``).
 
 Written with :mod:`csv` (RFC 4180 quoting, ``\\r\\n`` rows), so commas, quotes
 and line breaks in article text survive a round trip. A spreadsheet would run
@@ -25,8 +26,8 @@ FINDING_COLUMNS = (
     "category", "message", "match", "fix", "status",
 )
 CLAIM_COLUMNS = (
-    "path", "line", "column", "end_line", "end_column", "claim", "kind", "strength",
-    "support", "hedged", "hedges", "absolutes", "citations", "text",
+    "path", "line", "column", "end_line", "end_column", "kind", "strength", "support",
+    "hedged", "hedges", "absolutes", "citations", "attributions", "statistics", "text",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -126,7 +126,7 @@ def _claim_row(c: dict[str, Any]) -> dict[str, Any]:
 
     return {
         "line": int(c.get("line") or 1),
-        "text": str(c.get("claim") or c.get("text") or ""),
+        "text": str(c["claim"] if isinstance(c.get("claim"), str) else c.get("text") or ""),
         "kind": str(c.get("kind") or ""),
         "strength": "" if c.get("strength") is None else str(c.get("strength")),
         "support": str(c.get("support") or "none"),
@@ -251,6 +251,10 @@ class Reporter(Base):
         if claims is not None and not summary:
             for c in claims:
                 by_support[c.get("support", "none")] = by_support.get(c.get("support", "none"), 0) + 1
+        if summary or claims is not None:
+            by_support = {k: int(by_support.get(k) or 0) for k in SUPPORT_LEVELS} | {
+                k: v for k, v in by_support.items() if k not in SUPPORT_LEVELS
+            }
         promotion = result.extras.get("promotion") or {}
         self._articles.append({
             "idx": idx, "anchor": anchor, "path": path, "format": result.format, "sha256": result.sha256,

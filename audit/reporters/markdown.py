@@ -37,6 +37,10 @@ def md_text(text: str, limit: int = CELL) -> str:
     return out.replace("@", "@&#8203;")
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
 class Reporter(Base):
     """Collects counts and the first findings; writes the comment at the end."""
 
@@ -70,12 +74,12 @@ class Reporter(Base):
         sev = summary.by_severity
         head = ["## audit report", ""]
         if summary.failing:
-            head.append(f"**Failing:** {summary.failing} findings at or above `{summary.fail_on}`.")
+            head.append(f"**Failing:** {_n(summary.failing, 'finding')} at or above `{summary.fail_on}`.")
         else:
             head.append(f"**Passing** (fail-on: `{summary.fail_on}`).")
         head += [
             "",
-            f"{summary.files} files, {summary.words:,} words checked.",
+            f"{_n(summary.files, 'file')}, {_n(summary.words, 'word')} checked.",
             "",
             "| Severity | Findings |",
             "|---|---:|",
@@ -117,7 +121,7 @@ class Reporter(Base):
                 text += "\n" + "\n".join(table + rows)
         more = self._total - len(rows)
         if more > 0:
-            text += f"\n\n… and {more} more findings: see the full report."
+            text += f"\n\n… and {more:,} more {'finding' if more == 1 else 'findings'}: see the full report."
         text += "\n" + "\n".join(foot)
         return text[:LIMIT]
 

@@ -67,9 +67,6 @@ def rule_descriptor(info: dict[str, Any]) -> dict[str, Any]:
 class Reporter(Base):
     """Collects results and writes one SARIF log at the end."""
 
-    #: The text around each match goes into its fingerprint.
-    needs_documents = True
-
     def begin(self) -> None:
         from audit.rules.base import all_rules
 
@@ -102,7 +99,9 @@ class Reporter(Base):
         if result.sha256:
             artifact["hashes"] = {"sha-256": result.sha256}
         self._artifacts.append(artifact)
-        source = result.document.source if result.document is not None else None
+        from audit.gating import source_of
+
+        source = source_of(result) if result.findings else None
         fingerprint = Fingerprinter()
         for f in result.findings:
             region: dict[str, Any] = {

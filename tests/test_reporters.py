@@ -1,0 +1,301 @@
+"""Machine formats: SARIF, JUnit, GitHub annotations, Markdown and CSV, plus atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from audit.reporters import atomic_writer, available, github, markdown
+from audit.reporters import csv as csv_reporter
+from tests.reporting_fixtures import CLAIM, LONG, PROMO, document, find, render, result
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HOSTILE = '<script>alert(1)</script> & "quotes", 50% off\nnext::error::pwned'
+
+
+@pytest.fixture
+def article():
+    text = (
+        "# Knee pain\n\n"
+        "This cure works for everyone, 100% of the time.\n\n"
+        "Buy now, it is the best supplement ever.\n"
+    )
+    doc = document(text)
+    fs = [
+        find(doc, "cure works for everyone", CLAIM, "error"),
+        find(doc, "works for everyone, 100%", PROMO, "warning"),
+        find(doc, "Buy now", PROMO, "info"),
+        find(doc, "best supplement ever", PROMO, "warning", status="waived"),
+    ]
+    return result(doc, fs)
+
+
+def test_formats_are_discovered():
+    assert {"sarif", "junit", "github", "markdown", "csv", "html", "json", "text"} <= set(available())
+
+
+# -- SARIF -------------------------------------------------------------------------------------------------------------
+
+
+def _sarif(results, root=None, **kw):
+    return json.loads(render("sarif", results, root=root, **kw))
+
+
+def test_sarif_validates_against_the_schema(article, tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    log = _sarif([article])
+    jsonschema.Draft4Validator(schema).validate(log)
+    # The validator is not vacuous: a broken log fails.
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(schema).validate(log)
+
+
+def test_sarif_results_rules_and_locations(article):
+    log = _sarif([article])
+    run = log["runs"][0]
+    assert log["version"] == "2.1.0"
+    assert run["columnKind"] == "unicodeCodePoints"
+    rules = run["tool"]["driver"]["rules"]
+    by_id = {r["id"]: r for r in rules}
+    assert {"ZZ101", "ZZ201"} <= set(by_id)
+    # Registered rules carry their documentation.
+    reg = next(r for r in rules if r["id"] == "IN001")
+    assert reg["help"]["markdown"].startswith("**IN001 unreadable-file**")
+    assert "Why:" in reg["help"]["text"]
+    res = run["results"]
+    assert [r["level"] for r in res] == ["error", "warning", "note", "warning"]
+    for r in res:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+    loc = res[0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"] == {"uri": "docs/article.md", "uriBaseId": "%SRCROOT%", "index": 0}
+    assert loc["region"] == {"startLine": 3, "startColumn": 6, "endLine": 3, "endColumn": 29,
+                             "snippet": {"text": "cure works for everyone"}}
+    assert "Fix: Cite a source." in res[0]["message"]["text"]
+    assert run["artifacts"][0]["hashes"]["sha-256"] == article.sha256
+    assert run["invocations"][0]["exitCode"] == 1
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
+    # The waived finding is kept, marked as suppressed outside the source.
+    assert "suppressions" not in res[0]
+    assert res[3]["suppressions"][0]["kind"] == "external"
+    assert res[3]["suppressions"][0]["justification"] == "accepted in review"
+
+
+def test_sarif_paths_outside_root_are_absolute_uris(tmp_path):
+    doc = document("A cure.\n", path=str(tmp_path / "elsewhere.md"))
+    log = _sarif([result(doc, [find(doc, "cure")])], root=tmp_path / "project")
+    art = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert art["uri"].startswith("file:///") and "uriBaseId" not in art
+
+
+def test_sarif_columns_count_code_points():
+    # Astral characters (one code point, two UTF-16 units) before the match.
+    doc = document("😀😀 A cure here.\n")
+    region = _sarif([result(doc, [find(doc, "cure")])])["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert (region["startColumn"], region["endColumn"]) == (6, 10)
+
+
+def _fingerprints(text):
+    doc = document(text)
+    fs = [find(doc, "cure works", CLAIM, nth=i) for i in range(text.count("cure works"))]
+    log = _sarif([result(doc, fs)])
+    return [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["partialFingerprints"]["auditFinding/v1"])
+            for r in log["runs"][0]["results"]]
+
+
+def test_sarif_fingerprints_survive_lines_inserted_above():
+    body = "Intro.\n\nThis cure works wonders.\n\nAgain this cure works wonders.\n"
+    before = _fingerprints(body)
+    after = _fingerprints("# New heading\n\nA new paragraph.\n\n" + body)
+    assert [line for line, _ in after] == [line + 4 for line, _ in before]
+    assert [fp for _, fp in after] == [fp for _, fp in before]
+
+
+def test_sarif_fingerprints_tell_duplicates_and_changes_apart():
+    (_, a), (_, b) = _fingerprints("This cure works.\n\nThis cure works.\n")
+    assert a.split(":")[0] == b.split(":")[0] and a.endswith(":0") and b.endswith(":1")
+    (_, c), = _fingerprints("That cure works.\n")
+    (_, d), = _fingerprints("This cure works.\n")
+    assert c != d
+
+
+# -- JUnit -------------------------------------------------------------------------------------------------------------
+
+
+def test_junit_parses_and_counts(article):
+    other = document("Nothing to see.\n", path="docs/clean.md")
+    xml = render("junit", [article, result(other, [])], fail_on="warning")
+    root = ET.fromstring(xml)
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("tests") == "2" and suite.get("failures") == "1"
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == ["article.md", "clean.md"]
+    assert cases[0].get("classname") == "docs" and cases[0].get("file") == "docs/article.md"
+    failures = cases[0].findall("failure")
+    # error and warning fail at --fail-on warning; the note goes to system-out; the waived one nowhere.
+    assert [f.get("type") for f in failures] == ["ZZ101", "ZZ201"]
+    assert "Buy now" in cases[0].findtext("system-out")
+    assert "best supplement" not in xml
+    assert cases[1].find("failure") is None
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert props["audit.fail_on"] == "warning" and props["audit.config_sha256"] == "c" * 64
+
+
+def test_junit_escapes_markup_and_control_characters():
+    doc = document(f"Intro {HOSTILE} \x01\x1b end.\n")
+    f = find(doc, "<script>alert(1)</script>", CLAIM, "error", message="bad \x01 <b>", fix="x & y")
+    xml = render("junit", [result(doc, [f])])
+    assert "<script>" not in xml
+    failure = ET.fromstring(xml).find("testsuite/testcase/failure")
+    assert failure is not None
+    assert failure.get("message") == "1:7 ZZ101 unsupported-claim: bad \\u0001 <b>"
+    assert "> <script>alert(1)</script>" in failure.text
+
+
+# -- GitHub ------------------------------------------------------------------------------------------------------------
+
+
+def test_github_escaping():
+    assert github.escape_data("50%\r\nx") == "50%25%0D%0Ax"
+    assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    line = github.command("error", "one\n::error::two", file="a,b:c.md", line=3)
+    assert line == "::error file=a%2Cb%3Ac.md,line=3::one%0A::error::two"
+    assert "\n" not in line
+
+
+def test_github_annotations(article, monkeypatch):
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    lines = render("github", [article]).splitlines()
+    assert lines[0] == ("::error file=docs/article.md,line=3,col=6,endLine=3,endColumn=29,"
+                        "title=ZZ101 unsupported-claim::unsupported-claim: cure works for every Fix: Cite a source.")
+    assert [ln.split(" ", 1)[0] for ln in lines[:3]] == ["::error", "::warning", "::notice"]
+    assert len([ln for ln in lines if ln.startswith("::")]) == 3  # the waived finding is not annotated
+    assert lines[-1].startswith("audit: 1 files")
+
+
+def test_github_paths_relative_to_workspace(tmp_path, monkeypatch):
+    (tmp_path / "site").mkdir()
+    doc = document("A cure.\n", path=str(tmp_path / "site" / "a.md"))
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    out = render("github", [result(doc, [find(doc, "cure")])], root=tmp_path / "site")
+    assert "file=site/a.md," in out
+
+
+def test_github_hostile_message_stays_one_command():
+    doc = document(f"Text {HOSTILE}\n")
+    f = find(doc, "<script>", CLAIM, message=HOSTILE)
+    cmds = [ln for ln in render("github", [result(doc, [f])]).splitlines() if ln.startswith("::")]
+    assert len(cmds) == 1 and "%0Anext::error::pwned" in cmds[0] and "50%25 off" in cmds[0]
+
+
+# -- Markdown ----------------------------------------------------------------------------------------------------------
+
+
+def test_markdown_summary(article):
+    text = render("markdown", [article])
+    assert text.startswith("## audit report")
+    assert "**Failing:** 1 finding at or above `error`." in text
+    assert "| Errors | 1 |" in text and "| Warnings | 1 |" in text and "| Notes | 1 |" in text
+    assert "| ZZ201 | promotional\\-language | 2 |" in text or "| ZZ201 | promotional-language | 2 |" in text
+    assert "| docs/article.md | 1 | 1 | 1 |" in text
+
+
+def test_markdown_escapes_article_text():
+    doc = document("We say | <img src=x onerror=alert(1)> [x](javascript:y) @team *bold*\n")
+    f = find(doc, "| <img src=x onerror=alert(1)> [x](javascript:y) @team *bold*", CLAIM,
+             message="cell | break <b>x</b> @org/team")
+    text = render("markdown", [result(doc, [f])])
+    row = next(ln for ln in text.splitlines() if ln.startswith("| docs/article.md:1:8"))
+    # Every | inside a cell is escaped, so the row keeps its five columns.
+    assert row.replace("\\|", "").count("|") == 6
+    assert "<img" not in text and "<b>" not in text and "](javascript" not in text
+    assert "@team" not in text and "@&#8203;team" in text
+
+
+def test_markdown_stays_under_the_comment_limit():
+    lines = [f"Sentence {i} with a cure that works and some padding text." for i in range(3000)]
+    doc = document("\n".join(lines) + "\n")
+    long = "x" * 400
+    fs = [find(doc, f"Sentence {i} with a cure", LONG, "error", message=f"{long} {i}") for i in range(3000)]
+    text = render("markdown", [result(doc, fs)], markdown_findings=5000)
+    assert len(text) <= markdown.LIMIT
+    assert "more findings: see the full report" in text
+    assert text.rstrip().endswith("</sub>")
+    shown = sum(1 for ln in text.splitlines() if ln.startswith("| docs/article.md:"))
+    assert 50 < shown < 3000
+
+
+def test_markdown_shows_the_first_n_findings(article):
+    text = render("markdown", [article], markdown_findings=1)
+    assert sum(1 for ln in text.splitlines() if ln.startswith("| docs/article.md:")) == 1
+    assert "… and 2 more findings" in text
+
+
+# -- CSV ---------------------------------------------------------------------------------------------------------------
+
+
+def test_csv_round_trip():
+    text = 'He said "a, b"\nand then =SUM(A1) -1 @x\ttab.\n'
+    doc = document(text, path="docs/q,uote\".md")
+    fs = [find(doc, 'said "a, b"\nand', CLAIM, "error", message='multi\nline, "quoted"', fix=None),
+          find(doc, "=SUM(A1)", PROMO, message="=HYPERLINK(\"http://x\")")]
+    out = render("csv", [result(doc, fs)])
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert list(rows[0]) == list(csv_reporter.FINDING_COLUMNS)
+    assert len(rows) == 2
+    assert rows[0]["path"] == 'docs/q,uote".md'
+    assert rows[0]["match"] == 'said "a, b"\nand'
+    assert rows[0]["message"] == 'multi\nline, "quoted"'
+    assert rows[0]["fix"] == "" and rows[0]["line"] == "1" and rows[0]["end_line"] == "2"
+    # Cells a spreadsheet would evaluate are neutralised, and restore() undoes it.
+    assert rows[1]["match"] == "'=SUM(A1)" and csv_reporter.restore(rows[1]["match"]) == "=SUM(A1)"
+    assert csv_reporter.restore(rows[1]["message"]) == '=HYPERLINK("http://x")'
+    assert csv_reporter.restore("'plain") == "'plain"
+
+
+def test_claims_csv_rows(monkeypatch):
+    claims = [{"line": 3, "column": 1, "end_line": 3, "end_column": 20, "text": "=cmd|' /C calc'!A0 cures it",
+               "claim": True, "kind": "efficacy", "strength": "strong", "hedged": False, "hedges": [],
+               "absolutes": ["always", "never"], "support": "none",
+               "citations": [{"type": "link", "text": "[1]", "url": "https://doi.org/x"}]}]
+    import audit.reporters._common as common
+
+    monkeypatch.setattr(common, "claims_inventory", lambda result, options: claims)
+    monkeypatch.setattr(csv_reporter, "claims_inventory", lambda result, options: claims)
+    doc = document("Some text.\n")
+    out = render("csv", [result(doc, [])], reporter=csv_reporter.ClaimsReporter)
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert rows == [{
+        "path": "docs/article.md", "line": "3", "column": "1", "end_line": "3", "end_column": "20",
+        "kind": "efficacy", "strength": "strong", "support": "none", "hedged": "false", "hedges": "",
+        "absolutes": "always; never", "citations": "https://doi.org/x", "attributions": "", "statistics": "",
+        "text": "'=cmd|' /C calc'!A0 cures it",
+    }]
+
+
+# -- atomic writes -----------------------------------------------------------------------------------------------------
+
+
+def test_atomic_write_keeps_the_old_file_on_error(tmp_path, article):
+    target = tmp_path / "findings.sarif"
+    target.write_text("previous report\n", encoding="utf-8")
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), atomic_writer(target) as fh:
+        fh.write("half a report")
+        raise Boom
+    assert target.read_text(encoding="utf-8") == "previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["findings.sarif"]  # no temporary file left
+
+    with atomic_writer(target) as fh:
+        fh.write(render("sarif", [article]))
+    assert json.loads(target.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert target.stat().st_mode & 0o044  # readable like any other file, not private
