@@ -86,6 +86,10 @@ def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iter
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp creates the file private (0600); give it the usual permissions for the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             yield fh
         os.replace(tmp, target)
