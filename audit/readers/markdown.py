@@ -153,7 +153,8 @@ class _Inline:
                 nl = src.find("\n", self.c, self.limit)
                 if nl < 0:
                     continue
-                pb.space(self.c, nl + 1, "\n")
+                gap = src[self.c : nl].strip()
+                pb.space(self.c if gap in ("", "\\") else nl, nl + 1, "\n")
                 self.c = nl + 1
             elif ty in _EMPHASIS:
                 i = self._find(ch.markup)
