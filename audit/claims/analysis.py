@@ -108,6 +108,8 @@ class SentenceAnalysis:
     support: str = "none"
     question: bool = False
     has_number: bool = False
+    #: The sentence recommends or calls for something ("should", "further studies are needed").
+    recommendation: bool = False
 
     @property
     def kind(self) -> str | None:
@@ -319,13 +321,17 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
         klass, kind = (m.pattern.tag + ("", ""))[:2]
         if m.i < label_end or _not_a_relation(words, m.i, m.j):
             continue
+        if klass == "causal" and _descriptive_change(words, m.i, m.j):
+            # "X was reduced in patients with Y", "significantly lower than": a measured
+            # difference between groups, reported as a correlation.
+            klass, kind = "correlational", "association"
         if klass == "correlational":
             strength = "correlational"
         else:
             clause = _clause_of(words, m.i)
-            governed = any(
-                (clause <= h < m.i and m.i - h <= 8) or (h < m.i and words[h] in _SENTENTIAL_HEDGES) for h in hedge_idx
-            ) or any(words[k] in _MODALS_CAN for k in range(max(clause, m.i - 4), m.i))
+            governed = any(clause <= h < m.i and m.i - h <= 8 and words[h] not in _REPORTING for h in hedge_idx) or any(
+                words[k] in _MODALS_CAN for k in range(max(clause, m.i - 4), m.i)
+            )
             strength = "conditional_causal" if governed else "direct_causal"
             if kind == "efficacy" and not has_treatment:
                 kind = "causal"
@@ -367,6 +373,9 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     for a, b in _named_sources(spans, raw, words, lex):
         sa.named.append(_cue(spans, text, a, b, kind="named"))
     sa.medical_terms = sorted({w for w in words if lex.is_medical(w)})
+    if sa.vague:
+        # "research identifies ...": the reporting verb of an attribution is not a diagnosis cue.
+        sa.kind_cues = [c for c in sa.kind_cues if not any(v.start <= c.start < v.end for v in sa.vague)]
 
     kinds: list[str] = []
     for c in sa.relations:
@@ -383,7 +392,50 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
         if c.strength:
             best = max(best, STRENGTHS.index(c.strength))
     sa.strength = STRENGTHS[best] if best >= 0 else None
+    sa.recommendation = _recommendation(words)
+    if sa.recommendation:
+        # A recommendation or call for research states no finding (Yu et al.: no relation).
+        sa.strength = None
     return sa
+
+
+_REPORTING = frozenset({
+    "suggest", "suggests", "suggested", "suggesting", "indicate", "indicates", "indicated", "indicating", "propose",
+    "proposes", "proposed", "implies", "imply", "implied", "implying",
+})
+_OBLIGATION = frozenset({"should", "must", "needed", "necessary", "warranted", "recommend", "recommended", "recommends", "ought"})
+_FUTURE = frozenset({"future", "further", "additional", "larger", "more"})
+_DEGREE = frozenset({"significantly", "slightly", "much", "markedly", "substantially", "considerably", "marginally", "somewhat", "far", "statistically", "not", "also", "further"})
+
+
+def _recommendation(words: list[str]) -> bool:
+    """"Should", "must", "are needed", "further studies are necessary": a recommendation, not a finding."""
+    for k, w in enumerate(words):
+        if w in _OBLIGATION:
+            return True
+        if w in ("need", "needs") and k + 1 < len(words) and words[k + 1] == "to":
+            return True
+        if w in ("research", "studies", "study", "trials", "work", "investigation") and k > 0 and words[k - 1] in _FUTURE:
+            return True
+    return False
+
+
+def _descriptive_change(words: list[str], i: int, j: int) -> bool:
+    """A change word that describes a measured state, not an action:
+    "was reduced in", "significantly lower than", "the increase of"."""
+    w = words[i]
+    prev = words[i - 1] if i > 0 else ""
+    prev2 = words[i - 2] if i > 1 else ""
+    nxt = words[j] if j < len(words) else ""
+    if j - i != 1:
+        return False
+    if w in ("lower", "higher", "greater", "less", "more", "better", "worse"):
+        return nxt == "than" or prev in _COPULA or prev in _DEGREE or prev in _ADJ_LEFT
+    if w.endswith("ed") and (prev in _COPULA or (prev in _DEGREE and prev2 in _COPULA)) and nxt != "by":
+        return True
+    if w in ("increase", "decrease", "reduction", "improvement", "improvements", "elevation", "decline") and prev in ("the", "a", "an", "significant") and nxt in ("in", "of"):
+        return True
+    return False
 
 
 _DET_BEFORE_CAUSE = frozenset({"the", "specific", "underlying", "its", "their", "vascular", "main", "common", "possible", "different", "various", "these", "those", "many", "other", "exact", "what", "of"})
@@ -411,6 +463,8 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
         # "the cause of RLS" names a topic; "is a (potential) cause of" asserts one.
         if prev in _DET_BEFORE_CAUSE and not (i >= 2 and words[i - 2] in _COPULA):
             return True
+    if j - i == 1 and w.endswith("ing") and prev in ("a", "an", "the"):
+        return True  # "an increasing body of research"
     if j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their"):
         # a participle used as an adjective: "decreased daily functioning", "impaired vein function"
         return True

@@ -1,0 +1,342 @@
+"""Provenance rules (PV): who wrote it, when, on what sources, who pays for it.
+
+Document-level checks after the JAMA benchmarks (Silberg et al. 1997:
+authorship, attribution, disclosure, currency), HONcode principles 1, 4, 7 and
+8, and DISCERN's fair-balance questions. They apply only to documents that make
+medical claims (the claim analysis of :mod:`audit.claims`).
+
+Evidence is read from ``doc.metadata`` (front matter keys, HTML meta tags,
+JSON-LD under ``metadata["json_ld"]``) and from the text ("Written by Dr. ...",
+"Medically reviewed by", "Last reviewed: March 2024", "Sponsored by").
+Findings about the whole document point at its first line, or at the words
+that triggered them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from audit.claims import evidence_of
+from audit.claims.lexicon import lexicons
+from audit.model import Document, Hit
+from audit.rules.base import Context, Example, Option, Rule, register
+from audit.rules.claims import claims_of
+
+AUTHOR_KEYS = ("author", "authors", "byline", "writer", "written_by", "reviewed_by", "medically_reviewed_by", "reviewer", "dc.creator", "article:author", "citation_author")
+DATE_KEYS = (
+    "date", "updated", "last_reviewed", "reviewed", "last_updated", "modified", "published", "date_published",
+    "date_modified", "lastmod", "article:published_time", "article:modified_time", "dc.date", "citation_date",
+    "citation_publication_date", "datepublished", "datemodified", "review_date",
+)
+SOURCE_KEYS = ("sources", "references", "citations", "bibliography")
+SPONSOR_KEYS = ("sponsor", "sponsored_by", "disclosure", "disclosures", "funding", "conflicts", "conflict_of_interest", "publisher", "owner")
+
+AUTHOR_RE = re.compile(
+    r"\b(?:written|authored|reviewed|medically reviewed|fact[- ]checked|edited)\s+by:?\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}"
+    r"|\bauthor:\s{0,3}[A-Z][\w.'\-]{1,30}"
+    r"|^By\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}",
+    re.M,
+)
+DATE_RE = re.compile(
+    r"\b(?:last\s+(?:reviewed|updated|modified)|reviewed|updated|published|posted|revised|date)\s*(?:on|:)?\s*"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d"
+    r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:19|20)\d\d"
+    r"|(?:19|20)\d\d-\d\d(?:-\d\d)?|\d{1,2}/\d{1,2}/(?:19|20)?\d\d)",
+    re.I,
+)
+
+
+def _meta_value(md: dict[str, Any], keys: Iterable[str]) -> Any:
+    low = {str(k).lower(): v for k, v in md.items()}
+    for k in keys:
+        v = low.get(k)
+        if v not in (None, "", [], {}):
+            return v
+    return None
+
+
+def _json_ld(md: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = md.get("json_ld")
+    items: list[Any] = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
+    out: list[dict[str, Any]] = []
+    while items:
+        it = items.pop()
+        if isinstance(it, dict):
+            out.append(it)
+            g = it.get("@graph")
+            if isinstance(g, list):
+                items.extend(g)
+    return out
+
+
+def _ld_has(md: dict[str, Any], keys: Iterable[str]) -> bool:
+    keys = tuple(keys)
+    return any(any(obj.get(k) for k in keys) for obj in _json_ld(md))
+
+
+def _text(doc: Document) -> str:
+    return "\n".join(b.text for b in doc.blocks)
+
+
+def _first_line(doc: Document) -> tuple[int, int]:
+    """Source span of the first prose block (or the first line)."""
+    if doc.blocks:
+        return doc.blocks[0].source_span()
+    end = doc.source.find("\n")
+    return 0, (end if end >= 0 else len(doc.source))
+
+
+def _makes_claims(doc: Document, ctx: Context, minimum: int) -> int:
+    return sum(1 for sa in claims_of(doc, ctx) if sa.claim) if True else 0
+
+
+def _block_matches(doc: Document, matcher: Any) -> Iterator[tuple[int, int, str]]:
+    """Source spans of lexicon matches in every block."""
+    for b in doc.blocks:
+        text = b.text
+        spans = [(m.start(), m.end()) for m in re.finditer(r"[\w'\-]+|[^\w\s]", text)]
+        words = [text[a:e].lower() for a, e in spans]
+        for m in matcher.find(words):
+            a, e = spans[m.i][0], spans[m.j - 1][1]
+            s, se = b.map.span(a, e)
+            yield s, se, text[a:e]
+
+
+_MIN = Option("min_claims", int, 1, "Check only documents with at least this many medical claims.")
+
+
+@register
+class MissingAuthor(Rule):
+    id = "PV001"
+    name = "missing-author"
+    category = "provenance"
+    severity = "warning"
+    options = (_MIN,)
+    what = "Reports a document that makes medical claims but names no author or medical reviewer (metadata or a byline)."
+    why = (
+        "Readers judge health information by who stands behind it: the JAMA benchmarks and HONcode principle 1 "
+        "require authors and their credentials; Google's quality guidelines treat health pages without "
+        "them as low-trust."
+    )
+    example = "(an article with no 'author' metadata and no 'Written by' line)"
+    instead = "Add a byline with credentials: 'Written by Dr. Jane Smith, MD, vascular surgeon. Medically reviewed by ...'"
+    references = ("Silberg WM et al. JAMA 1997;277:1244-5 (authorship)", "HONcode principle 1 (Authoritative)")
+    fail_examples = (Example("Iron supplements cure restless legs."),)
+    pass_examples = (
+        Example("---\nauthor: Dr. Jane Smith, MD\n---\nIron supplements may help some people with restless legs."),
+        Example("Written by Dr. Jane Smith, MD\n\nIron supplements may help some people with restless legs."),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        if _makes_claims(doc, ctx, 1) < ctx.options["min_claims"]:
+            return
+        md = doc.metadata or {}
+        if _meta_value(md, AUTHOR_KEYS) or _ld_has(md, ("author", "reviewedBy", "creator")):
+            return
+        if AUTHOR_RE.search(_text(doc)):
+            return
+        s, e = _first_line(doc)
+        yield Hit(
+            s, e,
+            "no author or medical reviewer: the article makes medical claims but says nobody wrote or checked it",
+            "Add 'author' (and 'medically_reviewed_by') to the front matter or a byline with credentials (MD, RN, PhD).",
+        )
+
+
+@register
+class MissingDate(Rule):
+    id = "PV002"
+    name = "missing-date"
+    category = "provenance"
+    severity = "warning"
+    options = (_MIN,)
+    what = "Reports a document that makes medical claims but gives no date written, updated or last reviewed."
+    why = "Medical knowledge changes; the JAMA benchmarks (currency) and HONcode principle 4 require dates so readers can tell if advice is current."
+    example = "(no 'date'/'last_reviewed' metadata and no 'Last reviewed: ...' line)"
+    instead = "Add 'last_reviewed: 2024-03-01' to the front matter, or 'Last reviewed: March 2024' under the title."
+    references = ("Silberg WM et al. JAMA 1997;277:1244-5 (currency)", "HONcode principle 4 (Attribution: dates)")
+    fail_examples = (Example("Iron supplements cure restless legs."),)
+    pass_examples = (Example("Last reviewed: March 2024\n\nIron supplements may help some people with restless legs."),)
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        if _makes_claims(doc, ctx, 1) < ctx.options["min_claims"]:
+            return
+        md = doc.metadata or {}
+        if _meta_value(md, DATE_KEYS) or _ld_has(md, ("datePublished", "dateModified", "lastReviewed", "dateCreated")):
+            return
+        if DATE_RE.search(_text(doc)):
+            return
+        s, e = _first_line(doc)
+        yield Hit(s, e, "no date: the article does not say when it was written, updated or medically reviewed",
+                  "Add 'date' and 'last_reviewed' to the front matter, or a 'Last reviewed: Month YYYY' line.")
+
+
+@register
+class MissingSources(Rule):
+    id = "PV003"
+    name = "missing-sources"
+    category = "provenance"
+    severity = "warning"
+    options = (Option("min_claims", int, 3, "Check only documents with at least this many medical claims."),)
+    what = "Reports a document that makes medical claims but cites no source at all: no references section, no citation, no link to evidence."
+    why = "The JAMA attribution benchmark and HONcode principle 4 require that health content give its sources; without any, no claim can be checked."
+    example = "(an article with claims and no References section, citation or evidence link)"
+    instead = "Add a References section and cite it where each claim is made."
+    references = ("Silberg WM et al. JAMA 1997;277:1244-5 (attribution)", "HONcode principle 4 (Attribution)")
+    fail_examples = (Example("Iron supplements cure restless legs. Exercise reduces symptoms. Caffeine causes flare-ups."),)
+    pass_examples = (
+        Example(
+            "Iron supplements help some people [1]. Exercise reduces symptoms [1]. Caffeine may worsen symptoms [1].\n\n## References\n\n"
+            "1. Allen RP. Sleep Med. 2018;41:27-44. doi:10.1016/j.sleep.2017.11.1126\n"
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        analysis = claims_of(doc, ctx)
+        n = sum(1 for sa in analysis if sa.claim)
+        if n < ctx.options["min_claims"]:
+            return
+        ev = evidence_of(doc)
+        if ev and ev.references:
+            return
+        if _meta_value(doc.metadata or {}, SOURCE_KEYS):
+            return
+        if any(sa.support in ("cited", "named") for sa in analysis):
+            return
+        s, e = _first_line(doc)
+        yield Hit(s, e, f"no sources: {n} medical claims and not one citation, reference or evidence link",
+                  "Add a References section (with DOIs, PMIDs or links) and cite it where each claim is made.",
+                  data={"claims": n})
+
+
+@register
+class UndisclosedCommercialInterest(Rule):
+    id = "PV004"
+    name = "undisclosed-commercial-interest"
+    category = "provenance"
+    severity = "error"
+    options = (_MIN,)
+    what = (
+        "Reports a page that sells or promotes the treatments it describes (your organisation named, 'our team', "
+        "'schedule a consultation') without a disclosure of that interest."
+    )
+    why = (
+        "A reader must know when health information comes from someone who profits from the choice it "
+        "recommends: JAMA benchmark 'disclosure', HONcode principles 7-8 (financial disclosure, advertising "
+        "policy), FTC endorsement guides."
+    )
+    example = "Our team at example-clinic.com specializes in advanced vascular techniques ... schedule a consultation."
+    instead = "Add a disclosure: 'This article is published by Example Vein Clinic, which provides the treatments described.'"
+    references = (
+        "Silberg WM et al. JAMA 1997;277:1244-5 (disclosure)",
+        "HONcode principles 7 (financial disclosure) and 8 (advertising policy)",
+        "FTC Guides Concerning Use of Endorsements and Testimonials (16 CFR 255)",
+    )
+    fail_examples = (Example("Our team offers laser therapy that relieves leg pain. Schedule a consultation today."),)
+    pass_examples = (
+        Example("Our team offers laser therapy that may relieve leg pain. Schedule a consultation today.\n\nDisclosure: this page is published by Example Vein Clinic, which provides these treatments."),
+        Example("Laser therapy may relieve leg pain in some people."),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        if _makes_claims(doc, ctx, 1) < ctx.options["min_claims"]:
+            return
+        md = doc.metadata or {}
+        if _meta_value(md, SPONSOR_KEYS) or _ld_has(md, ("sponsor", "funder", "publisher")):
+            return
+        lex = lexicons()
+        if next(_block_matches(doc, lex.disclosure), None) is not None:
+            return
+        signals = list(_block_matches(doc, lex.commercial))
+        text = _text(doc)
+        low = text.lower()
+        for org in getattr(ctx.settings, "organizations", ()) or ():
+            o = org.strip()
+            if not o:
+                continue
+            for b in doc.blocks:
+                i = b.text.lower().find(o.lower())
+                if i >= 0:
+                    s, e = b.map.span(i, i + len(o))
+                    signals.append((s, e, b.text[i : i + len(o)]))
+                    break
+        if not signals:
+            return
+        del low
+        s, e, words = signals[0]
+        others = sorted({w for _, _, w in signals[1:]} - {words})[:3]
+        more = (" (also " + ", ".join(f"'{w}'" for w in others) + ")") if others else ""
+        yield Hit(
+            s, e,
+            f"the page promotes the provider of the treatments it describes ('{words}'{more}) but discloses no commercial interest",
+            "Disclose who publishes the page and that it provides the treatments described (a 'Disclosure' or 'About us' note, or 'sponsor'/'disclosure' metadata).",
+            data={"signals": len(signals)},
+        )
+
+
+@register
+class MissingRiskInformation(Rule):
+    id = "PV005"
+    name = "missing-risk-information"
+    category = "provenance"
+    severity = "warning"
+    options = (Option("min_treatment_claims", int, 2, "Check only documents with at least this many efficacy or safety claims."),)
+    what = "Reports a document that presents treatments or procedures with their benefits but never mentions risks, side effects, complications or alternatives."
+    why = (
+        "Fair balance: DISCERN (questions 11-13) and HealthNewsReview (criteria 3 and 5) rate health "
+        "information by whether it describes harms and alternatives; FDA and EU rules require risk information "
+        "alongside benefit claims in promotion."
+    )
+    example = "(an article listing vein ablation, angioplasty and bypass surgery as improving symptoms, with no word about risks)"
+    instead = "Add what can go wrong and what else can be done: 'Ablation can cause bruising and, rarely, blood clots; compression stockings are an alternative.'"
+    references = (
+        "Charnock D et al. DISCERN. J Epidemiol Community Health 1999;53:105-11 (questions 11-13)",
+        "HealthNewsReview.org criteria 3 (harms) and 5 (alternatives)",
+        "21 CFR 202.1(e)(5) (fair balance in prescription drug advertising)",
+    )
+    fail_examples = (Example("Vein ablation relieves leg pain. Angioplasty improves circulation. Iron supplementation restores dopamine function."),)
+    pass_examples = (
+        Example("Vein ablation relieves leg pain. Angioplasty improves circulation. Side effects include bruising, and compression stockings are an alternative."),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        analysis = claims_of(doc, ctx)
+        benefit = [sa for sa in analysis if sa.claim and sa.kind in ("efficacy", "safety", "comparative", "prevention") and any(c.kind in ("efficacy", "safety", "prevention", "comparative") for c in list(sa.relations) + list(sa.kind_cues))]
+        if len(benefit) < ctx.options["min_treatment_claims"]:
+            return
+        if next(_block_matches(doc, lexicons().risks), None) is not None:
+            return
+        first = benefit[0]
+        s, e = first.source_span()
+        yield Hit(
+            s, e,
+            f"{len(benefit)} treatment benefit claims and no word about risks, side effects, complications or alternatives",
+            "Describe the harms and side effects of each treatment, how often they happen, and the alternatives (including doing nothing).",
+            data={"benefit_claims": len(benefit)},
+        )
+
+
+@register
+class FrontMatterError(Rule):
+    id = "PV006"
+    name = "front-matter-error"
+    category = "provenance"
+    severity = "warning"
+    what = "Reports front matter (the YAML/TOML block at the top of a Markdown file) that could not be parsed, so authorship, dates and disclosures in it are lost."
+    why = "Provenance checks rely on the metadata; a broken front matter silently hides the author, review date and sponsor, and publishing tools may drop them too."
+    example = "---\nauthor: [Dr. Smith\n---"
+    instead = "Fix the YAML syntax (quotes, brackets, indentation) so the block parses."
+    references = ("YAML 1.2 specification", "Jekyll/Hugo front matter documentation")
+    fail_examples = (Example("---\nauthor: [Dr. Smith\ndate: 2024-03-01\n---\nIron may help some people with restless legs."),)
+    pass_examples = (Example("---\nauthor: Dr. Smith\ndate: 2024-03-01\n---\nIron may help some people with restless legs."),)
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        err = (doc.metadata or {}).get("_front_matter_error")
+        if not err:
+            return
+        end = doc.source.find("\n")
+        end = end if end >= 0 else len(doc.source)
+        yield Hit(0, end, f"front matter could not be read: {err}",
+                  "Fix the front matter syntax; until then author, date and disclosure metadata are ignored.")
