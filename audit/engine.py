@@ -267,7 +267,7 @@ def finish(doc: Document, result: FileResult, settings: Settings, rules: list[ty
 
     result.metadata = doc.metadata
     result.readability = measure(doc, settings)
-    result.words = int(result.readability.get("words", 0)) if result.readability else 0
+    result.words = int(result.readability.get("words_total", result.readability.get("words", 0))) if result.readability else 0
     doc.cache["readability"] = result.readability
     result.findings = check_document(doc, settings, rules, debug)
     from audit.gating.inline import apply_inline
