@@ -150,7 +150,8 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
     words = 0
     for block in doc.blocks:
         toks = tokenize(block.text)
-        words += len(toks)
+        # Words as a reader counts them: "state-of-the-art" is one word.
+        words += sum(1 for i in range(len(toks)) if not (toks.joined[i] and " " not in (g := toks.gap(i)) and g.strip()))
         covered: set[int] = set()
         if acc_matcher is not None:
             for i, j, _ in acc_matcher.find(toks):

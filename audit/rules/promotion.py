@@ -56,9 +56,9 @@ def in_proper_name(an: Analysis, m: Match) -> bool:
     after = j < len(toks) and toks.word(j)[:1].isupper()
     if not (before or after):
         return False
-    # A block written in Title Case (a headline) is not a name.
-    caps = sum(1 for k in range(len(toks)) if toks.word(k)[:1].isupper())
-    return caps * 2 < len(toks)
+    # In a block written in Title Case (a headline) capitals do not mark a name: such a
+    # block has no lower-case word of four letters or more.
+    return any(len(w) >= 4 and w[:1].islower() for w in (toks.word(k) for k in range(1, len(toks))))
 
 
 def _sentence_words(info: BlockInfo, i: int) -> list[str]:
