@@ -268,9 +268,9 @@ def test_score_in_json_record() -> None:
     rec = result.as_record()["promotion"]
     assert rec["words"] == 9  # "state-of-the-art" is one word
     # The score counts every promotion and SEO rule, not only the selected one.
-    assert rec["by_rule"]["PR001"] == 2 and rec["by_rule"]["PR002"] == 1
-    assert rec["flags"] == sum(rec["by_rule"].values()) == 3
-    assert rec["score"] == pytest.approx(3 * 1000 / 9, abs=0.01)
+    assert rec["by_rule"]["PR001"] == 2 and rec["by_rule"]["PR002"] == 1 and rec["by_rule"]["PR003"] == 1  # "We offer"
+    assert rec["flags"] == sum(rec["by_rule"].values()) == 4
+    assert rec["score"] == pytest.approx(4 * 1000 / 9, abs=0.01)
     assert [f.rule for f in result.findings] == ["PR001", "PR001"]
 
 
