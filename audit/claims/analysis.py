@@ -317,7 +317,11 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     has_treatment = any(w in lex.treatments for w in words)
 
     label_end = _label_end(words, raw)
-    for m in lex.relations.find(words):
+    rel_matches = lex.relations.find(words)
+    if len(rel_matches) > 1 and rel_matches[0].i == label_end and words[label_end].endswith("ing"):
+        # A gerund subject ("Treating vein disease can improve ...") states no relation itself.
+        rel_matches = rel_matches[1:]
+    for m in rel_matches:
         klass, kind = (m.pattern.tag + ("", ""))[:2]
         if m.i < label_end or _not_a_relation(words, m.i, m.j):
             continue
@@ -330,7 +334,7 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
         else:
             clause = _clause_of(words, m.i)
             governed = any(clause <= h < m.i and m.i - h <= 8 and words[h] not in _REPORTING for h in hedge_idx) or any(
-                words[k] in _MODALS_CAN for k in range(max(clause, m.i - 4), m.i)
+                words[k] in _MODALS_CAN for k in range(max(clause, m.i - 6), m.i)
             )
             strength = "conditional_causal" if governed else "direct_causal"
             if kind == "efficacy" and not has_treatment:
@@ -463,6 +467,10 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
         # "the cause of RLS" names a topic; "is a (potential) cause of" asserts one.
         if prev in _DET_BEFORE_CAUSE and not (i >= 2 and words[i - 2] in _COPULA):
             return True
+    if j - i == 1 and w in ("lower", "higher", "greater") and nxt != "than" and prev in _ADJ_LEFT and prev not in (",",):
+        return True  # "the lower limbs"
+    if j - i == 1 and w.endswith("s") and prev in _ADJ_LEFT and nxt in ("", ".", ",", ";", ":", "and", "or", ")"):
+        return True  # a plural noun: "patterns, duration, and triggers."
     if j - i == 1 and w.endswith("ing") and prev in ("a", "an", "the"):
         return True  # "an increasing body of research"
     if j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their"):

@@ -34,8 +34,8 @@ SOURCE_KEYS = ("sources", "references", "citations", "bibliography")
 SPONSOR_KEYS = ("sponsor", "sponsored_by", "disclosure", "disclosures", "funding", "conflicts", "conflict_of_interest", "publisher", "owner")
 
 AUTHOR_RE = re.compile(
-    r"\b(?:written|authored|reviewed|medically reviewed|fact[- ]checked|edited)\s+by:?\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}"
-    r"|\bauthor:\s{0,3}[A-Z][\w.'\-]{1,30}"
+    r"\b(?i:written|authored|reviewed|medically reviewed|fact[- ]checked|edited)\s+(?i:by):?\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}"
+    r"|\b(?i:author):\s{0,3}[A-Z][\w.'\-]{1,30}"
     r"|^By\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}",
     re.M,
 )
