@@ -1,0 +1,243 @@
+"""The incremental cache: exact round trips, invalidation, damaged entries, location, bound."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import audit
+from audit import cache as cache_mod
+from audit.cache import ResultCache, decode, default_cache_dir, encode
+from audit.cli import cli
+from audit.config import from_dict
+from audit.engine import FileResult, Input, discover, run
+from audit.model import Finding
+
+ARTICLE = """# Joint pain
+
+This supplement cures arthritis and is 100% safe, a new study proves.
+Our cutting-edge formula is the best on the market. Buy now!
+
+The trial followed 40 adults for six weeks and was not blinded.
+"""
+
+
+@pytest.fixture
+def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(d))
+    return d
+
+
+def cli_json(*args: str) -> str:
+    r = CliRunner().invoke(cli, ["check", "-f", "json", "--fail-on", "never", *args], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.json")) if folder.exists() else []
+
+
+def corpus(tmp_path: Path, n: int = 4) -> Path:
+    d = tmp_path / "articles"
+    d.mkdir()
+    for i in range(n):
+        (d / f"a{i}.md").write_text(ARTICLE + f"\nNote {i}.\n", encoding="utf-8")
+    return d
+
+
+def test_encode_decode_round_trips_exactly() -> None:
+    value = {
+        "t": (1, "a", (2.5, None)),
+        "nested": [{"k": True}, [1, 2]],
+        "when": dt.date(2024, 5, 1),
+        "at": dt.datetime(2024, 5, 1, 12, 30, 5),
+        1: "int key",
+        "__t": "a key that looks like a tag",
+    }
+    back = decode(json.loads(json.dumps(encode(value))))
+    assert back == value
+    assert type(back["t"]) is tuple and type(back["t"][2]) is tuple
+    assert type(back["when"]) is dt.date and type(back["at"]) is dt.datetime
+    with pytest.raises(cache_mod.Unserializable):
+        encode({"s": {1, 2}})
+
+
+def test_findings_round_trip_every_field(tmp_path: Path) -> None:
+    cfg = from_dict({})
+    c = ResultCache(cfg, tmp_path / "c")
+    inp = Input(display="x.md", path=None, relpath="x.md", format="markdown", data=b"text")
+    f = Finding(
+        path="x.md", line=2, column=3, end_line=2, end_column=9, rule="PR001", category="promotion",
+        severity="warning", message="m", match="cutting", name="n", fix="f", offset=10, end_offset=17,
+        data={"span": (1, 2), "terms": ["a"]}, status="suppressed", status_detail={"reason": "ok"},
+    )
+    result = FileResult(path="x.md", format="markdown", metadata={"date": dt.date(2020, 1, 2)},
+                        readability={"words": 3, "grade": 7.25}, findings=[f], extras={"promotion": {"score": 0.5}},
+                        sha256=ResultCache.content_hash(inp) or "", words=3)
+    assert c.put(inp, result)
+    back = c.get(inp)
+    assert back is not None
+    assert back.findings[0] == f
+    for name in ("fix", "offset", "end_offset", "data", "status", "status_detail", "name"):
+        assert getattr(back.findings[0], name) == getattr(f, name), name
+    assert back.findings[0].data["span"] == (1, 2)
+    assert back.as_record() == result.as_record()
+    assert back.words == 3 and back.metadata == {"date": dt.date(2020, 1, 2)}
+
+
+def test_second_run_is_served_from_cache_with_identical_json(tmp_path: Path, xdg: Path) -> None:
+    d = corpus(tmp_path)
+    first = cli_json(str(d))
+    stored = entries(xdg / "audit")
+    assert len(stored) == 4
+    inodes = [p.stat().st_ino for p in stored]
+    second = cli_json(str(d))
+    assert second == first
+    # Nothing was rewritten (a write replaces the file): every result came from the cache.
+    assert [p.stat().st_ino for p in entries(xdg / "audit")] == inodes
+    assert second == cli_json("--no-cache", str(d))
+
+
+def test_hits_and_misses_through_the_library(tmp_path: Path) -> None:
+    d = corpus(tmp_path)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    c1 = ResultCache(cfg, tmp_path / "c")
+    fresh = [r.as_record() for r in run(inputs, cfg, cache=c1)]
+    assert (c1.hits, c1.misses, c1.puts) == (0, 4, 4)
+    c2 = ResultCache(cfg, tmp_path / "c")
+    cached = [r.as_record() for r in run(inputs, cfg, cache=c2)]
+    assert (c2.hits, c2.misses) == (4, 0)
+    assert cached == fresh
+
+
+def test_changed_file_config_or_version_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = corpus(tmp_path, n=2)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    list(run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c")))
+
+    (d / "a0.md").write_text(ARTICLE + "\nA new paragraph.\n", encoding="utf-8")
+    c = ResultCache(cfg, tmp_path / "c")
+    results = list(run(inputs, cfg, cache=c))
+    assert (c.hits, c.misses) == (1, 1)
+    assert "A new paragraph" in (d / "a0.md").read_text()
+    assert results[0].sha256 == ResultCache.content_hash(inputs[0])
+
+    other = from_dict({"readability": {"target": 12}})
+    c = ResultCache(other, tmp_path / "c")
+    list(run(discover([str(d)], other), other, cache=c))
+    assert c.hits == 0
+
+    c = ResultCache(cfg, tmp_path / "c", select=["promotion"])
+    list(run(inputs, cfg, select=["promotion"], cache=c))
+    assert c.hits == 0
+
+    monkeypatch.setattr(audit, "RULESET_VERSION", audit.RULESET_VERSION + ".test")
+    c = ResultCache(cfg, tmp_path / "c")
+    list(run(inputs, cfg, cache=c))
+    assert c.hits == 0
+    monkeypatch.undo()
+    monkeypatch.setattr(audit, "__version__", "99.0")
+    c = ResultCache(cfg, tmp_path / "c")
+    list(run(inputs, cfg, cache=c))
+    assert c.hits == 0
+
+
+def test_damaged_entry_is_ignored_and_rebuilt(tmp_path: Path) -> None:
+    d = corpus(tmp_path, n=2)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    good = [r.as_record() for r in run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))]
+    stored = entries(tmp_path / "c")
+    stored[0].write_bytes(b'{"schema": 1, "key": "truncated')
+    stored[1].write_text(json.dumps({"schema": 1, "key": "someone else's key", "result": {}, "findings": []}))
+    c = ResultCache(cfg, tmp_path / "c")
+    again = [r.as_record() for r in run(inputs, cfg, cache=c)]
+    assert again == good
+    assert (c.hits, c.misses, c.puts) == (0, 2, 2)
+    c = ResultCache(cfg, tmp_path / "c")
+    assert [r.as_record() for r in run(inputs, cfg, cache=c)] == good
+    assert c.hits == 2
+
+
+def test_display_path_comes_from_the_current_input(tmp_path: Path) -> None:
+    d = corpus(tmp_path, n=1)
+    cfg = from_dict({})
+    list(run(discover([str(d)], cfg), cfg, cache=ResultCache(cfg, tmp_path / "c")))
+    moved = tmp_path / "moved" / "renamed.md"
+    moved.parent.mkdir()
+    os.replace(d / "a0.md", moved)
+    c = ResultCache(cfg, tmp_path / "c")
+    [res] = list(run(discover([str(moved)], cfg), cfg, cache=c))
+    assert c.hits == 1
+    assert res.path == str(moved)
+    assert res.findings and all(f.path == str(moved) for f in res.findings)
+
+
+def test_results_that_cannot_be_served_for_another_path_are_not_stored(tmp_path: Path) -> None:
+    cfg = from_dict({})
+    c = ResultCache(cfg, tmp_path / "c")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\xff" * 100)
+    [res] = list(run(discover([str(binary)], cfg), cfg, cache=c))
+    assert res.findings and res.findings[0].rule == "IN002"
+    # The message names the file, so it is checked again next time instead.
+    assert c.puts == 0 and not entries(tmp_path / "c")
+
+
+def test_xdg_cache_home_is_honoured(tmp_path: Path, xdg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert default_cache_dir() == xdg / "audit"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    if os.name != "nt":
+        assert default_cache_dir() == tmp_path / "home" / ".cache" / "audit"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # ignored, as the XDG spec says
+    if os.name != "nt":
+        assert default_cache_dir() == tmp_path / "home" / ".cache" / "audit"
+
+
+def test_cli_writes_to_xdg_and_no_cache_writes_nothing(tmp_path: Path, xdg: Path) -> None:
+    d = corpus(tmp_path, n=2)
+    cli_json("--no-cache", str(d))
+    assert not xdg.exists()
+    cli_json(str(d))
+    assert len(entries(xdg / "audit")) == 2
+    assert (xdg / "audit" / "CACHEDIR.TAG").is_file()
+
+
+def test_cache_dir_option_and_config_switch(tmp_path: Path, xdg: Path) -> None:
+    d = corpus(tmp_path, n=2)
+    cli_json("--cache-dir", str(tmp_path / "mine"), str(d))
+    assert len(entries(tmp_path / "mine")) == 2 and not xdg.exists()
+    (d / "audit.toml").write_text("cache = false\n")
+    cli_json(str(d))
+    assert not xdg.exists()
+
+
+def test_prune_removes_least_recently_used_entries(tmp_path: Path) -> None:
+    cfg = from_dict({})
+    c = ResultCache(cfg, tmp_path / "c")
+    for i in range(20):
+        data = f"article {i}\n".encode()
+        inp = Input(display=f"f{i}.md", path=None, relpath=f"f{i}.md", format="markdown", data=data)
+        assert c.put(inp, FileResult(path=inp.display, format="markdown", sha256=ResultCache.content_hash(inp) or ""))
+    stored = entries(tmp_path / "c")
+    for age, p in enumerate(stored):
+        os.utime(p, (1_000_000 + age, 1_000_000 + age))
+    size = sum(p.stat().st_size for p in stored)
+    (tmp_path / "c" / "v0").mkdir()  # an old layout
+    c.prune(max_bytes=size // 2)
+    left = entries(tmp_path / "c")
+    assert 0 < len(left) < 20
+    assert sum(p.stat().st_size for p in left) <= size // 2
+    assert set(left) == set(stored[-len(left):])  # the newest survive
+    assert not (tmp_path / "c" / "v0").exists()
+    assert c.prune(max_bytes=size) == 0

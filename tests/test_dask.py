@@ -1,0 +1,74 @@
+"""The Dask executor gives exactly the local results (against a local two-process cluster)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from audit.cli import cli
+from tests.test_parallel import make_files
+
+distributed = pytest.importorskip("distributed", reason="the Dask executor needs the 'dask' extra (dask[distributed])")
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMING_KEYS = {"elapsed", "duration", "seconds", "timing", "started", "finished"}
+
+
+def without_timing(obj: Any) -> Any:
+    """The JSON document with any timing fields dropped (they differ between runs)."""
+    if isinstance(obj, dict):
+        return {k: without_timing(v) for k, v in obj.items() if k not in TIMING_KEYS}
+    if isinstance(obj, list):
+        return [without_timing(v) for v in obj]
+    return obj
+
+
+def check(*args: str) -> tuple[int, str]:
+    r = CliRunner().invoke(cli, ["check", "-f", "json", "--no-cache", *args], catch_exceptions=False)
+    return r.exit_code, r.output
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Any:
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+    )
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def test_dask_results_equal_local_results(tmp_path: Path, scheduler: Any) -> None:
+    make_files(tmp_path / "gen", n=9)
+    unreadable = tmp_path / "gen" / "broken.md"
+    unreadable.symlink_to(tmp_path / "missing-target.md")
+    paths = (str(ROOT / "corpus"), str(tmp_path / "gen"), str(unreadable))
+    local_code, local = check("--jobs", "1", *paths)
+    dask_code, remote = check("--scheduler", scheduler.scheduler_address, *paths)
+    # The batches really ran on the cluster.
+    assert "check_batch" in scheduler.scheduler.task_prefixes
+    assert dask_code == local_code
+    assert json.dumps(without_timing(json.loads(remote))) == json.dumps(without_timing(json.loads(local)))
+    files = json.loads(remote)["files"]
+    assert any(x["rule"] == "IN001" for f in files for x in f["findings"])
+    assert any(not x["rule"].startswith("IN") for f in files for x in f["findings"])
+
+
+def test_dask_executor_option_needs_a_scheduler(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("Hello.\n")
+    code, out = check("--executor", "dask", str(tmp_path / "a.md"))
+    assert code == 2 and "--scheduler" in out
+
+
+def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from audit.executors import dask_backend
+
+    monkeypatch.setattr(dask_backend, "CONNECT_TIMEOUT", 1)
+    (tmp_path / "a.md").write_text("Hello.\n")
+    code, out = check("--scheduler", "tcp://127.0.0.1:1", str(tmp_path / "a.md"))
+    assert code == 2 and "cannot reach" in out

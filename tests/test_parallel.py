@@ -1,0 +1,179 @@
+"""Parallel checking: identical output in input order, bounded work in flight, picklable config."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from audit import parallel
+from audit.cli import cli
+from audit.config import from_dict
+from audit.engine import FileResult, Input, discover, run
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+ARTICLE = """# {title}
+
+Vitamin D cures depression in {n} weeks, a new study proves. Doctors hate this
+one simple trick, which is 100% safe and guaranteed to work for everyone.
+
+Researchers followed {n}00 adults for two years. Those who took the supplement
+reported fewer symptoms, but the trial was small and not blinded, so the
+result may not hold up.
+
+<!-- audit: disable-next-line -->
+Our clinic offers the most advanced, cutting-edge treatment available today.
+"""
+
+
+def make_files(folder: Path, n: int = 12) -> list[Path]:
+    """A small mixed corpus: Markdown, text, HTML, an empty file and a binary file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        ext = (".md", ".txt", ".html")[i % 3]
+        body = ARTICLE.format(title=f"Article {i}", n=i + 1)
+        if ext == ".html":
+            body = f"<html><body><h1>Article {i}</h1><p>{body}</p></body></html>"
+        p = folder / f"a{i:02d}{ext}"
+        p.write_text(body, encoding="utf-8")
+        paths.append(p)
+    (folder / "empty.md").write_text("", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe" * 50)
+    return paths
+
+
+def cli_json(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    r = CliRunner().invoke(cli, ["check", "-f", "json", "--fail-on", "never", *args], env=env, catch_exceptions=False)
+    return r.exit_code, r.output
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+def test_jobs_2_output_is_byte_identical_to_jobs_1(tmp_path: Path) -> None:
+    make_files(tmp_path / "gen")
+    paths = (str(CORPUS), str(tmp_path / "gen"))
+    code1, out1 = cli_json("--jobs", "1", "--no-cache", *paths)
+    code2, out2 = cli_json("--jobs", "2", "--no-cache", *paths)
+    assert code1 == code2 == 0
+    assert out1 == out2
+    files = [f["path"] for f in json.loads(out1)["files"]]
+    assert len(files) == len(os.listdir(CORPUS)) + 14
+    # The binary file produced an input finding in both runs, at its place in the order.
+    rec = next(f for f in json.loads(out2)["files"] if f["path"].endswith("binary.txt"))
+    assert any(x["rule"] == "IN002" for x in rec["findings"])
+
+
+def test_results_come_back_in_input_order(tmp_path: Path) -> None:
+    make_files(tmp_path, n=40)
+    cfg = from_dict({})
+    inputs = discover([str(tmp_path)], cfg)
+    # Reverse the order: the output must follow the input list, not file names.
+    inputs = list(reversed(inputs))
+    serial = [r.as_record() for r in run(inputs, cfg)]
+    par = list(run(inputs, cfg, jobs=2))
+    assert [r.path for r in par] == [i.display for i in inputs]
+    assert [r.as_record() for r in par] == serial
+    assert all(r.document is None for r in par)
+
+
+def test_keep_documents_runs_in_this_process(tmp_path: Path) -> None:
+    make_files(tmp_path, n=4)
+    cfg = from_dict({})
+    inputs = discover([str(tmp_path)], cfg)
+    results = list(run(inputs, cfg, keep_documents=True, jobs=2))
+    readable = [r for r in results if r.sha256 and not r.path.endswith(("binary.txt",))]
+    assert readable and all(r.document is not None for r in readable)
+
+
+def test_jobs_values() -> None:
+    assert parallel.resolve_jobs(0) == parallel.resolve_jobs("auto") == (os.cpu_count() or 1)
+    assert parallel.resolve_jobs("3") == 3
+    with pytest.raises(ValueError):
+        parallel.resolve_jobs("-1")
+    with pytest.raises(ValueError):
+        parallel.resolve_jobs("many")
+
+
+def test_bad_jobs_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("Hello.\n")
+    code, out = cli_json("--jobs", "lots", str(tmp_path / "a.md"))
+    assert code == 2 and "--jobs" in out
+
+
+class _CountingExecutor:
+    """Checks batches in this process and records how many are outstanding at most."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.outstanding = 0
+        self.peak = 0
+        self.batches: list[int] = []
+        self.closed = False
+
+    def submit(self, batch: list[Input]) -> Any:
+        self.outstanding += 1
+        self.peak = max(self.peak, self.outstanding)
+        self.batches.append(len(batch))
+        outer = self
+
+        class Fut:
+            def result(self) -> list[FileResult]:
+                outer.outstanding -= 1
+                return [FileResult(path=i.display, format=i.format, sha256="x") for i in batch]
+
+        return Fut()
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_work_in_flight_is_bounded_and_results_stream() -> None:
+    inputs = [Input(display=f"f{i}.md", path=None, relpath=f"f{i}.md", format="markdown", data=b"x") for i in range(3000)]
+    ex = _CountingExecutor(workers=2)
+    it = parallel.run(inputs, from_dict({}), executor=ex)
+    first = next(it)
+    assert first.path == "f0.md"
+    # The first result is available long before all inputs were submitted.
+    assert sum(ex.batches) < len(inputs)
+    rest = list(it)
+    assert [r.path for r in [first, *rest]] == [i.display for i in inputs]
+    assert ex.peak <= 2 * parallel.IN_FLIGHT_PER_WORKER + 1
+    assert max(ex.batches) <= parallel.MAX_BATCH
+    assert ex.closed
+
+
+def test_config_with_overrides_pickles_for_workers(tmp_path: Path) -> None:
+    cfg = from_dict({"overrides": [{"files": ["drafts/**"], "readability": {"target": 12}}], "exclude": ["x/"]})
+    portable = pickle.loads(pickle.dumps(parallel.portable_config(cfg)))
+    for rel in ("drafts/a.md", "final/a.md"):
+        assert portable.settings_for(rel) == cfg.settings_for(rel)
+    assert portable.settings_for("drafts/a.md").readability_target == 12
+    assert portable.digest() == cfg.digest()
+
+
+def test_overrides_apply_in_worker_processes(tmp_path: Path) -> None:
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "audit.toml").write_text('[[overrides]]\nfiles = ["drafts/**"]\nignore = ["ALL"]\n')
+    make_files(tmp_path / "drafts", n=3)
+    make_files(tmp_path / "final", n=3)
+    code1, out1 = cli_json("--jobs", "1", "--no-cache", str(tmp_path))
+    code2, out2 = cli_json("--jobs", "2", "--no-cache", str(tmp_path))
+    assert code1 == code2 == 0
+    assert out1 == out2
+    recs = json.loads(out1)["files"]
+    drafts = [f for f in recs if "/drafts/" in f["path"]]
+    final = [f for f in recs if "/final/" in f["path"]]
+    # IN002 (binary) is an input problem and always reported; rules are off in drafts/ only.
+    assert all(x["rule"].startswith("IN") for f in drafts for x in f["findings"])
+    assert any(not x["rule"].startswith("IN") for f in final for x in f["findings"])
