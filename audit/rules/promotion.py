@@ -50,7 +50,7 @@ def in_proper_name(an: Analysis, m: Match) -> bool:
         return False
     i, j = m.detail["tokens"]
     toks = info.toks
-    if not toks.word(i)[:1].isupper() or i in info.sentence_starts:
+    if not toks.word(i)[:1].isupper() or i in info.sentence_starts or any(c in toks.gap(i) for c in ":;\u2014\u2013(\"\u201c"):
         return False
     before = i > 0 and toks.word(i - 1)[:1].isupper() and (i - 1) not in info.sentence_starts
     after = j < len(toks) and toks.word(j)[:1].isupper()
