@@ -189,6 +189,21 @@ def test_html_comments_work_in_html(test_rules: None) -> None:
     assert states(run(text, fmt="html")) == [("TS001", 1, "open"), ("TS001", 3, "suppressed")]
 
 
+def test_directives_in_markdown_code_are_not_directives(test_rules: None) -> None:
+    text = "```\n<!-- audit: disable-file -->\n```\n\nUse `<!-- audit: disable -->` like this.\n\nzorbix\n"
+    assert states(run(text)) == [("TS001", 7, "open")]
+
+
+def test_markdown_inline_and_multi_line_comments(test_rules: None) -> None:
+    text = "zorbix here <!-- audit: disable-line TS001 --> and\n\n<!--\naudit: disable-next-line\n-->\nzorbix\n"
+    assert states(run(text)) == [("TS001", 1, "suppressed"), ("TS001", 6, "suppressed")]
+
+
+def test_plain_text_files_use_the_same_comments(test_rules: None) -> None:
+    r = run("<!-- audit: disable-next-line TS001 -->\nzorbix\nzorbix\n", fmt="text")
+    assert states(r) == [("TS001", 2, "suppressed"), ("TS001", 3, "open")]
+
+
 def test_comments_from_the_reader_are_used(test_rules: None) -> None:
     cfg = from_dict({})
     settings = cfg.settings_for("")

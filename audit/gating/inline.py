@@ -51,8 +51,13 @@ class Directive:
 
 
 def find_comments(doc: Document) -> list[tuple[int, int, str]]:
-    """The document's comments: from the reader, else ``<!-- ... -->`` found in the source."""
-    if doc.comments:
+    """The document's comments.
+
+    The Markdown and HTML readers list real comments (not those inside code
+    blocks, code spans or scripts); plain text has no comment syntax, so
+    ``<!-- ... -->`` is looked for in its source.
+    """
+    if doc.comments or doc.format in ("markdown", "html"):
         return list(doc.comments)
     out: list[tuple[int, int, str]] = []
     src = doc.source
