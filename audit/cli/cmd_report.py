@@ -48,9 +48,12 @@ def output_folder(path: str) -> Path:
 
 
 def target(folder: Path, name: str) -> Path:
-    """``folder/name``, refusing any name that would land outside ``folder``."""
+    """``folder/name``, refusing any name that would land outside ``folder``.
+
+    A symbolic link already at ``folder/name`` is replaced, never written through.
+    """
     path = folder / name
-    if Path(name).name != name or name in ("", ".", "..") or path.resolve().parent != folder.resolve():
+    if Path(name).name != name or name in ("", ".", "..") or Path(os.path.abspath(path)).parent != Path(os.path.abspath(folder)):
         raise ValueError(f"report file {name!r} would be written outside {folder}")
     return path
 
@@ -135,7 +138,12 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     try:
         summary = write_reports(inputs, cfg, folder, opts, sel, ign, threshold, gate, progress, debug)
     except OSError as e:
-        fail(f"cannot write the reports in {folder}: {e.strerror or e}")
+        fail(f"cannot write the reports in {folder} ({e.strerror or e}); existing reports were left unchanged")
+        raise  # unreachable
+    except Exception as e:  # an internal error must not leave half-written reports, nor exit 1 like findings do
+        if debug:
+            raise
+        fail(f"internal error while building the reports ({type(e).__name__}: {e}); existing reports were left unchanged")
         raise  # unreachable
     finally:
         if progress is not None:

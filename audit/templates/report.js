@@ -113,8 +113,10 @@
     m.setAttribute("aria-label", m.getAttribute("title") || "");
     m.removeAttribute("title");
   });
+  var tipFor = null;
   function showTip(m) {
     if (!tip || m.classList.contains("off")) { return; }
+    tipFor = m;
     while (tip.firstChild) { tip.removeChild(tip.firstChild); }
     m.getAttribute("data-f").split(" ").filter(visible).forEach(function (id) {
       var f = F[id];
@@ -141,7 +143,7 @@
     tip.style.left = left + "px";
     tip.style.top = top + "px";
   }
-  function hideTip() { if (tip) { tip.hidden = true; } }
+  function hideTip() { if (tip) { tip.hidden = true; } tipFor = null; }
   document.addEventListener("mouseover", function (ev) {
     var m = ev.target.closest ? ev.target.closest("mark.hl") : null;
     if (m) { showTip(m); } else { hideTip(); }
@@ -149,7 +151,10 @@
   document.addEventListener("focusin", function (ev) {
     if (ev.target.matches && ev.target.matches("mark.hl")) { showTip(ev.target); } else { hideTip(); }
   });
-  window.addEventListener("scroll", hideTip, { passive: true });
+  window.addEventListener("scroll", function () {
+    // Follow the highlight still under the pointer or focused; otherwise hide.
+    if (tipFor && (tipFor.matches(":hover") || tipFor === document.activeElement)) { showTip(tipFor); } else { hideTip(); }
+  }, { passive: true });
 
   /* Sortable tables. */
   document.querySelectorAll("table.sortable").forEach(function (table) {

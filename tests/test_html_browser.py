@@ -1,0 +1,159 @@
+"""The HTML report in a real browser: headless Chromium driven by Playwright.
+
+Needs Debian's Chromium (``apt-get install -y chromium``) and the Playwright
+Python package (``pip install playwright``); Playwright's own browser download
+is not used. Skips, saying which is missing, when either is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.reporting_fixtures import register_test_rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CHROMIUM = os.environ.get("AUDIT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """index.html for the hostile draft and a long article, written by `audit report`."""
+    mp = pytest.MonkeyPatch()
+    try:
+        register_test_rules(mp)
+        root = tmp_path_factory.mktemp("project")
+        (root / "audit.toml").write_text('select = ["ZZ901", "ZZ902"]\n', encoding="utf-8")
+        (root / "articles").mkdir()
+        (root / "articles" / "hostile.md").write_bytes((FIXTURES / "hostile.md").read_bytes())
+        filler = "\n\n".join(f"Paragraph {i} says little of note about sleep and rest." for i in range(120))
+        (root / "articles" / "long.md").write_text(
+            "# Long\n\nBuy now.\n\n" + filler + "\n\nAt the very end, a MIRACLE and Buy now.\n", encoding="utf-8")
+        mp.chdir(root)
+        res = CliRunner().invoke(__import__("audit.cli", fromlist=["cli"]).cli, ["report", "articles", "-o", "out"],
+                                 catch_exceptions=False)
+        assert res.exit_code == 1, res.output
+        yield root / "out" / "index.html"
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, report):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
+    pg = context.new_page()
+    problems: list[str] = []
+    dialogs: list[str] = []
+    requests: list[str] = []
+    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+    def on_dialog(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.on("request", lambda r: requests.append(r.url))
+    pg.goto(report.as_uri())
+    pg.wait_for_load_state("load")
+    pg.problems, pg.dialogs, pg.requests = problems, dialogs, requests
+    yield pg
+    context.close()
+
+
+def test_loads_without_errors_network_or_script_from_the_draft(page, report):
+    page.wait_for_timeout(200)
+    assert page.problems == []
+    assert page.dialogs == []
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("window.dataLayer === undefined")
+    assert [u for u in page.requests if not u.startswith(("file:", "data:"))] == []
+    # The draft's markup is on the page as text, and no element came from it.
+    src = page.locator("#a1 .src")
+    assert "<script>window.__pwned" in src.inner_text()
+    assert "onerror=" in src.inner_text()
+    assert page.locator("#a1 .src img, #a1 .src script, #a1 .src iframe, #a1 .src a, #a1 .src svg").count() == 0
+    # The report's script ran: it filled the counter.
+    assert page.locator("#filter-count").inner_text().startswith("Showing ")
+
+
+def test_filter_by_severity_hides_findings_and_highlights(page):
+    errors = page.locator('li.finding:has(.badge.sev-error)')
+    n = errors.count()
+    assert n > 0 and errors.first.is_visible()
+    marks_on = page.locator("mark.hl:not(.off)").count()
+    page.locator('input[name="sev"][value="error"]').uncheck()
+    assert all(errors.nth(i).is_hidden() for i in range(n))
+    assert page.locator('li.finding:has(.badge.sev-warning)').first.is_visible()
+    assert page.locator("mark.hl:not(.off)").count() < marks_on
+    total = page.locator("li.finding").count()
+    shown = page.locator("li.finding:visible").count()
+    assert page.locator("#filter-count").inner_text() == f"Showing {shown} of {total} findings"
+    page.locator('input[name="sev"][value="error"]').check()
+    assert errors.first.is_visible()
+
+
+def test_filter_by_category_and_rule(page):
+    page.locator('input[name="cat"][value="promotion"]').uncheck()
+    assert page.locator("li.finding.k-promotion:visible").count() == 0
+    assert page.locator("li.finding.k-claims:visible").count() > 0
+    page.locator('input[name="cat"][value="promotion"]').check()
+    page.select_option("#rule-filter", "ZZ902")
+    assert page.locator("li.finding.k-claims:visible").count() == 0
+    assert page.locator("li.finding.k-promotion:visible").count() > 0
+
+
+def test_clicking_a_finding_scrolls_to_its_highlight(page):
+    # The last finding of the long article sits far below the fold.
+    link = page.locator("#a2 li.finding a.jump").last
+    fid = link.get_attribute("data-f")
+    mark = page.locator(f'mark.hl[data-f~="{fid}"]').first
+    assert not mark_in_view(page, mark)
+    link.click()
+    page.wait_for_timeout(100)
+    assert mark_in_view(page, mark)
+    assert "flash" in (mark.get_attribute("class") or "")
+
+
+def test_hovering_a_highlight_shows_rule_message_and_fix(page):
+    mark = page.locator("#a1 mark.hl").first
+    mark.hover()
+    tip = page.locator("#tip")
+    assert tip.is_visible()
+    assert "ZZ901 test-marker-word" in tip.inner_text()
+    assert "Fix: Replace" in tip.inner_text()
+    # The message's markup is text in the tooltip, not elements.
+    assert "<b>here</b>" in tip.inner_text()
+    assert all(t.startswith("ZZ9") for t in tip.locator("b").all_inner_texts())
+
+
+def test_articles_table_sorts(page):
+    page.locator("table.articles-table th button", has_text="Warnings").click()
+    first = page.locator("table.articles-table tbody tr").first.locator("td").first.inner_text()
+    cells = page.locator("table.articles-table tbody tr td:nth-child(5)").all_inner_texts()
+    assert cells == sorted(cells, key=int, reverse=True)
+    assert first in ("articles/hostile.md", "articles/long.md")
+
+
+def mark_in_view(page, mark) -> bool:
+    box = mark.bounding_box()
+    height = page.evaluate("window.innerHeight")
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height

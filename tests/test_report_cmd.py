@@ -1,0 +1,159 @@
+"""``audit report`` and the machine formats of ``audit check``, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audit.cli import cli
+from audit.cli.cmd_report import ARTEFACTS, target
+from tests.reporting_fixtures import register_test_rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE = "# Joint care\n\nThis MIRACLE powder helps.\n\nBuy now while stocks last.\n"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder with a config, two articles and the test rules registered."""
+    register_test_rules(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "audit.toml").write_text('select = ["ZZ901", "ZZ902"]\n', encoding="utf-8")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "joint.md").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "articles" / "clean.md").write_text("# Sleep\n\nAdults need seven hours of sleep.\n", encoding="utf-8")
+    return tmp_path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_report_writes_every_artefact(project):
+    res = invoke("report", "articles", "-o", "out")
+    assert res.exit_code == 1, res.output  # MIRACLE is an error
+    out = project / "out"
+    assert sorted(p.name for p in out.iterdir()) == sorted(ARTEFACTS)
+    assert "2 files" in res.output and "1 errors" in res.output
+    for name in ARTEFACTS:
+        assert f"wrote {Path('out') / name}" in res.output
+
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in data["files"]] == ["articles/clean.md", "articles/joint.md"]
+    assert [f["rule"] for f in data["files"][1]["findings"]] == ["ZZ901", "ZZ902"]
+    assert data["summary"]["exit_code"] == 1
+
+    sarif = json.loads((out / "findings.sarif").read_text(encoding="utf-8"))
+    results = sarif["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == ["articles/joint.md"] * 2
+
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "articles/joint.md" in html and 'data-f="' in html
+
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert md.startswith("## audit report") and "| articles/joint.md | 1 | 1 | 0 |" in md
+
+    with (out / "claims.csv").open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header[:5] == ["path", "line", "column", "end_line", "end_column"]
+
+
+def test_report_json_is_the_check_json(project):
+    invoke("report", "articles", "-o", "out")
+    check = invoke("check", "articles", "--format", "json")
+    report = json.loads((project / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert json.loads(check.output)["files"] == report["files"]
+
+
+def test_report_exit_codes(project):
+    assert invoke("report", "articles", "-o", "out", "--fail-on", "never").exit_code == 0
+    assert invoke("report", "articles", "-o", "out", "--fail-on", "warning").exit_code == 1
+    assert invoke("report", "articles/clean.md", "-o", "out").exit_code == 0
+    # The config's fail_on is the default.
+    (project / "audit.toml").write_text('select = ["ZZ902"]\nfail_on = "warning"\n', encoding="utf-8")
+    assert invoke("report", "articles", "-o", "out").exit_code == 1
+
+
+def test_report_usage_errors_exit_2(project):
+    (project / "afile").write_text("x", encoding="utf-8")
+    assert invoke("report", "articles", "-o", "afile").exit_code == 2
+    assert invoke("report", "missing", "-o", "out").exit_code == 2
+    assert invoke("report", "articles", "--select", "NOPE999").exit_code == 2
+    (project / "audit.toml").write_text("fail_on = 3\n", encoding="utf-8")
+    assert invoke("report", "articles", "-o", "out").exit_code == 2
+    assert not (project / "out").exists()
+
+
+def test_report_failure_leaves_previous_reports_intact(project, monkeypatch):
+    assert invoke("report", "articles", "-o", "out").exit_code == 1
+    before = {p.name: p.read_bytes() for p in (project / "out").iterdir()}
+    (project / "articles" / "joint.md").write_text(ARTICLE + "\nAnother MIRACLE.\n", encoding="utf-8")
+    from audit.reporters import html
+
+    def boom(self, summary):
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr(html.Reporter, "end", boom)
+    res = CliRunner().invoke(cli, ["report", "articles", "-o", "out"])
+    assert res.exit_code == 2 and "left unchanged" in res.output
+    after = {p.name: p.read_bytes() for p in (project / "out").iterdir()}
+    assert after == before  # same files, same bytes, no temporary files left
+
+
+def test_report_targets_stay_in_the_folder(tmp_path):
+    assert target(tmp_path, "index.html") == tmp_path / "index.html"
+    for bad in ("../index.html", "sub/index.html", "..", ""):
+        with pytest.raises(ValueError):
+            target(tmp_path, bad)
+
+
+def test_report_replaces_a_symlink_instead_of_writing_through_it(project):
+    outside = project / "outside.html"
+    outside.write_text("not a report", encoding="utf-8")
+    (project / "out").mkdir()
+    (project / "out" / "index.html").symlink_to(outside)
+    assert invoke("report", "articles", "-o", "out").exit_code == 1
+    assert outside.read_text(encoding="utf-8") == "not a report"
+    assert not (project / "out" / "index.html").is_symlink()
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "github", "markdown", "csv"])
+def test_check_accepts_the_machine_formats(project, fmt):
+    res = invoke("check", "articles", "--format", fmt)
+    assert res.exit_code == 1
+    out = res.output
+    if fmt == "sarif":
+        assert len(json.loads(out)["runs"][0]["results"]) == 2
+    elif fmt == "junit":
+        assert len(ET.fromstring(out).findall("testsuite/testcase")) == 2
+    elif fmt == "github":
+        assert out.startswith("::error file=articles/joint.md,line=3,col=6,endLine=3,endColumn=13,title=ZZ901 test-marker-word::")
+    elif fmt == "markdown":
+        assert "**Failing:** 1 finding" in out
+    else:
+        rows = list(csv.DictReader(io.StringIO(out, newline="")))
+        assert [(r["rule"], r["line"], r["column"], r["match"]) for r in rows] == [("ZZ901", "3", "6", "MIRACLE"), ("ZZ902", "5", "1", "Buy now")]
+
+
+def test_check_auto_format_in_github_actions(project, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert invoke("check", "articles").output.startswith("::error file=articles/joint.md")
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    assert invoke("check", "articles").output.startswith("articles/joint.md")
+
+
+def test_report_html_renders_the_hostile_draft_inert(project):
+    (project / "articles" / "hostile.md").write_bytes((FIXTURES / "hostile.md").read_bytes())
+    assert invoke("report", "articles", "-o", "out").exit_code == 1
+    html = (project / "out" / "index.html").read_text(encoding="utf-8")
+    # Exactly two script elements: the inert JSON data and the report's own script.
+    assert html.count("<script") == 2
+    assert "<img" not in html and "<svg onload" not in html and "<iframe" not in html
+    assert 'href="javascript' not in html and "onerror=" not in html.replace("onerror=&#34;", "").replace("onerror=&quot;", "")
+    assert "&lt;script&gt;window.__pwned" in html
