@@ -32,7 +32,7 @@ from audit.model import Block, Document, Sentence
 SUPPORT_LEVELS = ("none", "vague", "named", "cited")
 STRENGTHS = ("correlational", "conditional_causal", "direct_causal")
 #: Priority of kinds when one sentence has several (the first present is ``kind``).
-KIND_PRIORITY = ("safety", "efficacy", "prevention", "comparative", "causal", "diagnosis", "association", "mechanism", "statistic")
+KIND_PRIORITY = ("safety", "comparative", "efficacy", "prevention", "causal", "diagnosis", "association", "statistic", "mechanism")
 
 _NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "cannot", "none", "nothing", "hardly", "unproven", "lack", "lacks", "lacking"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "--", "\u2014", "\u2013", "but", "whereas", "while", "although", "though", "however", "yet", "which", "who"})
@@ -143,6 +143,19 @@ def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
     spans = list(sentence.tokens)
     if not spans:
         spans = [(sentence.start + m.start(), sentence.start + m.end()) for m in re.finditer(r"\w[\w'\-.%]*\w%?|\w|[^\w\s]", sentence.text)]
+    # Word tokenisers differ in whether they keep punctuation; the analysis needs it
+    # (clause breaks, list labels), so punctuation in the gaps becomes tokens too.
+    full: list[tuple[int, int]] = []
+    prev_end = sentence.start
+    for a, b in spans + [(sentence.end, sentence.end)]:
+        for k in range(prev_end, a):
+            ch = text[k]
+            if not ch.isspace() and not ch.isalnum():
+                full.append((k, k + 1))
+        if b > a:
+            full.append((a, b))
+        prev_end = max(prev_end, b)
+    spans = full
     words = []
     for a, b in spans:
         w = text[a:b].lower()

@@ -1,0 +1,304 @@
+"""The per-sentence claim analysis (audit.claims) and the claim rules (CL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.claims import analyse, inventory
+from audit.config import Settings
+from audit.readers import parse
+from tests.conftest import CORPUS, check_text
+
+
+def one(text: str, fmt: str = "markdown"):
+    """The analysis of the first sentence of ``text``."""
+    doc = parse("t.md", text, fmt)
+    return analyse(doc, Settings())[0]
+
+
+# ------------------------------------------------------------------ strength
+
+
+@pytest.mark.parametrize(
+    "text,strength",
+    [
+        ("Iron deficiency is associated with restless legs syndrome.", "correlational"),
+        ("Restless legs are linked to low ferritin.", "correlational"),
+        ("Iron supplementation may reduce symptoms of restless legs.", "conditional_causal"),
+        ("Poor circulation could lead to nerve damage.", "conditional_causal"),
+        ("Iron supplementation reduces symptoms of restless legs.", "direct_causal"),
+        ("Smoking causes lung cancer.", "direct_causal"),
+        ("Regular exercise prevents heart disease.", "direct_causal"),
+        ("Restless legs syndrome affects about 5% of adults.", "direct_causal"),
+        ("About 5% of adults in Europe report restless legs at night.", None),
+    ],
+)
+def test_strength_classes(text: str, strength: str | None) -> None:
+    assert one(text).strength == strength
+
+
+def test_strongest_relation_wins() -> None:
+    sa = one("Low ferritin is linked to RLS and iron treatment improves symptoms.")
+    assert sa.strength == "direct_causal"
+    assert {c.strength for c in sa.relations} == {"correlational", "direct_causal"}
+
+
+def test_group_difference_is_correlational_not_causal() -> None:
+    assert one("Ferritin was reduced in patients with restless legs compared with controls.").strength == "correlational"
+    assert one("Ferritin levels were significantly lower than in healthy controls.").strength == "correlational"
+
+
+def test_adjective_uses_are_not_relations() -> None:
+    assert one("The disorder leads to decreased daily functioning.").relations[0].text == "leads to"
+    assert one("Pain in the lower limbs is a common symptom of peripheral artery disease.").strength is None
+
+
+def test_recommendation_states_no_finding() -> None:
+    assert one("Further studies are needed to show whether iron improves symptoms.").strength is None
+
+
+# ------------------------------------------------------------------ hedges, negation, questions
+
+
+def test_hedges_found() -> None:
+    sa = one("These results suggest that magnesium might possibly relieve cramps.")
+    assert [c.text for c in sa.hedges] == ["suggest", "might", "possibly"]
+    assert sa.hedged
+
+
+def test_hedge_scope_makes_causal_claim_conditional_only_in_its_clause() -> None:
+    sa = one("Caffeine may worsen symptoms, and alcohol triggers attacks.")
+    strengths = {c.text: c.strength for c in sa.relations}
+    assert strengths["worsen"] == "conditional_causal"
+    assert strengths["triggers"] == "direct_causal"
+
+
+def test_negated_modal_is_not_a_hedge() -> None:
+    assert not one("We could not detect any change in ferritin.").hedged
+    assert one("Iron may not help everyone.").hedged
+
+
+def test_false_friend_hedges() -> None:
+    assert not one("Take the tablet as soon as possible after a meal.").hedged
+    assert not one("The membrane potential of nerve cells changes with iron.").hedged
+    assert not one("Symptoms appear in the evening.").hedged
+    assert one("Symptoms appear to worsen in the evening.").hedged
+
+
+def test_negated_absolute_is_not_flagged() -> None:
+    assert one("There is no cure for restless legs syndrome.").absolutes == []
+    assert one("Symptoms are not always relieved by movement.").absolutes == []
+    assert [c.text for c in one("This therapy cures restless legs with no side effects.").absolutes] == ["cures", "no side effects"]
+
+
+def test_question_is_not_a_claim() -> None:
+    sa = one("Does iron supplementation cure restless legs?")
+    assert sa.question and not sa.claim and sa.reason == "question"
+    assert sa.absolutes == []
+
+
+# ------------------------------------------------------------------ what is (not) a claim
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("# Iron improves restless legs\n\nText follows here.", "heading"),
+        ("If your leg becomes red and swollen, seek emergency care.", "safety advice"),
+        ("Take your iron tablet with orange juice.", "instruction"),
+        ("Restless legs syndrome is a neurological disorder marked by an urge to move the legs.", "no claim cue"),
+        ("These sensations are typically relieved by movement but tend to worsen at night.", "describes symptoms"),
+        ("The weather improves in spring and prices increase.", "nothing about health"),
+    ],
+)
+def test_not_claims(text: str, reason: str) -> None:
+    sa = one(text)
+    assert not sa.claim
+    assert reason in sa.reason
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("Iron supplementation corrects deficiency and restores dopaminergic function.", "efficacy"),
+        ("Poor vascular health is a potential cause of restless leg syndrome.", "causal"),
+        ("Restless legs syndrome affects millions worldwide.", "statistic"),
+        ("Endovenous laser therapy is a minimally invasive treatment.", "safety"),
+        ("Laser ablation is the most effective treatment for varicose veins.", "comparative"),
+        ("Compression stockings prevent blood clots on long flights.", "prevention"),
+        ("Low ferritin is associated with restless legs.", "association"),
+        ("Dopamine modulates motor control in the brain.", "mechanism"),
+        ("A serum ferritin test can accurately detect iron deficiency.", "diagnosis"),
+        ("Surgery is better than medication for varicose veins.", "comparative"),
+    ],
+)
+def test_claim_kinds(text: str, kind: str) -> None:
+    sa = one(text)
+    assert sa.claim, sa.reason
+    assert sa.kind == kind
+
+
+def test_list_item_can_be_a_claim_and_its_label_is_ignored() -> None:
+    sa = one("- Avoiding Triggers: caffeine can exacerbate symptoms.")
+    assert sa.claim
+    assert [c.text for c in sa.relations] == ["exacerbate"]
+
+
+def test_quoted_testimonial_is_a_claim() -> None:
+    sa = one('"This cream cured my leg pain in a week," says one patient.')
+    assert sa.claim and [c.text for c in sa.absolutes] == ["cured"]
+
+
+# ------------------------------------------------------------------ inventory API
+
+
+def test_inventory_records_and_memo() -> None:
+    doc = parse("t.md", "Iron improves symptoms [1].\n\nHow is RLS diagnosed?\n\n## References\n\n1. Allen RP. Sleep Med. 2018;41:27-44.\n", "markdown")
+    settings = Settings()
+    assert analyse(doc, settings) is analyse(doc, settings)
+    rows = inventory(doc, settings)
+    assert [r["text"] for r in rows] == ["Iron improves symptoms [1]."]
+    r = rows[0]
+    assert (r["line"], r["column"], r["claim"], r["kind"], r["strength"], r["support"]) == (1, 1, True, "efficacy", "direct_causal", "cited")
+    assert set(r) >= {"line", "column", "end_line", "end_column", "text", "claim", "kind", "strength", "hedged", "hedges", "absolutes", "support", "citations"}
+    everything = inventory(doc, settings, all_sentences=True)
+    assert any(x["reason"] == "question" and not x["claim"] for x in everything)
+
+
+def test_summary_is_in_the_file_record() -> None:
+    result = check_text("Iron improves symptoms. Research shows magnesium relieves cramps.", select=("CL001",))
+    summary = result.extras["claims"]
+    assert summary["total"] == 2
+    assert summary["by_support"] == {"none": 1, "vague": 1, "named": 0, "cited": 0}
+    assert summary["by_kind"] == {"efficacy": 2}
+
+
+# ------------------------------------------------------------------ rules
+
+
+def rules_of(text: str, rule: str, fmt: str = "markdown", config: dict | None = None) -> list:
+    return [f for f in check_text(text, fmt, config, select=(rule,)).findings if f.rule == rule]
+
+
+def test_uncited_claim_severity_by_kind_and_hedge() -> None:
+    [f] = rules_of("Iron supplementation restores dopaminergic function.", "CL001")
+    assert f.severity == "error" and "efficacy claim" in f.message and "'restores'" in f.message
+    assert f.match == "Iron supplementation restores dopaminergic function."
+    [f] = rules_of("Iron supplementation may restore dopaminergic function.", "CL001")
+    assert f.severity == "warning" and "hedged: 'may'" in f.message
+    [f] = rules_of("Low ferritin is associated with restless legs.", "CL001")
+    assert f.severity == "warning"
+
+
+def test_uncited_claim_passes_when_cited() -> None:
+    text = "Iron improves symptoms [1].\n\n## References\n\n1. Allen RP. Sleep Med. 2018;41:27-44. doi:10.1016/j.sleep.2017.11.1126\n"
+    assert rules_of(text, "CL001") == []
+
+
+def test_absolute_language() -> None:
+    [f] = rules_of("Treatment can significantly improve or even eliminate symptoms in the feet.", "CL002")
+    assert f.match == "eliminate" and f.column == 45
+    assert rules_of("There is no cure, but treatment may ease symptoms.", "CL002") == []
+
+
+def test_unhedged_causal_claim() -> None:
+    [f] = rules_of("Poor blood circulation causes oxygen deprivation in the feet.", "CL003")
+    assert f.match == "causes"
+    assert rules_of("Poor blood circulation may cause oxygen deprivation in the feet.", "CL003") == []
+
+
+def test_unsourced_statistic() -> None:
+    [f] = rules_of("Restless legs syndrome impacts quality of life for millions worldwide.", "CL004")
+    assert f.match == "millions worldwide"
+    [f] = rules_of("About 1 in 10 adults have restless legs.", "CL004")
+    assert f.match == "1 in 10"
+    assert rules_of("About 1 in 10 adults have restless legs [1].\n\n[1]: https://www.ncbi.nlm.nih.gov/books/NBK430878/\n", "CL004") == []
+
+
+def test_unquantified_benefit() -> None:
+    [f] = rules_of("Vein treatment can dramatically improve leg pain.", "CL005")
+    assert f.match == "dramatically"
+    assert rules_of("Vein treatment improved leg pain by 40% in one trial.", "CL005") == []
+    assert rules_of("Genetics play a significant role in restless legs.", "CL005") == []
+
+
+# ------------------------------------------------------------------ the seed articles
+
+
+def _seed(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def causes():
+    return check_text(_seed("seed-rls-causes.txt"), "text", name="seed-rls-causes.txt")
+
+
+@pytest.fixture(scope="module")
+def feet():
+    return check_text(_seed("seed-rls-feet.md"), "markdown", name="seed-rls-feet.md")
+
+
+def _flagged(result, rule: str) -> list[str]:
+    return [f.match for f in result.findings if f.rule == rule]
+
+
+def _claim_texts(result) -> str:
+    return "\n".join(_flagged(result, "CL001"))
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "Iron Supplementation: Corrects deficiency and restores dopaminergic function",
+        "poor vascular health is not only a risk factor but also a potential cause of restless leg syndrome",
+        "Low iron levels disrupt dopamine pathways, precipitating RLS symptoms",
+        "Inadequate blood circulation can cause tissue hypoxia",
+        "can significantly reduce RLS symptoms",
+        "Regular walking or swimming enhances circulation and relieves leg discomfort",
+        "procedures like vein ablation, angioplasty, or bypass surgery can enhance circulation",
+        "can substantially diminish symptoms",
+        "Many effective treatments aim to restore dopamine balance",
+        "significantly impacts quality of life for millions worldwide",
+    ],
+)
+def test_seed_causes_claims_unsupported(causes, snippet: str) -> None:
+    assert snippet in _claim_texts(causes)
+
+
+def test_seed_causes_vague_attributions_and_statistic(causes) -> None:
+    vague = _flagged(causes, "EV001")
+    assert any("recent advances in medical research identify" in v for v in vague)
+    assert any("increasing body of research links" in v for v in vague)
+    assert "millions worldwide" in _flagged(causes, "CL004")
+    # headings and the list of diagnostic tests are not claims
+    assert not any(m.startswith("Doppler Ultrasound") for m in _flagged(causes, "CL001"))
+    assert not any(m.startswith("Understanding Restless Leg Syndrome") for m in _flagged(causes, "CL001"))
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "Treating underlying vascular deficiencies can significantly improve or even eliminate symptoms",
+        "Poor blood circulation causes oxygen deprivation and metabolic waste buildup",
+        "Early intervention can prevent progression and reduce the risk of complications",
+        "Minimally invasive treatment to eliminate venous reflux",
+        "can dramatically improve patient quality of life",
+        "Both can intensify RLS symptoms",
+    ],
+)
+def test_seed_feet_claims_unsupported(feet, snippet: str) -> None:
+    assert snippet in _claim_texts(feet)
+
+
+def test_seed_feet_absolute_and_advice(feet) -> None:
+    absolute = [f for f in feet.findings if f.rule == "CL002"]
+    assert "eliminate" in [f.match for f in absolute]
+    assert any("significantly improve or even eliminate" in m for m in _flagged(feet, "CL001"))
+    claims = _claim_texts(feet)
+    # genuine safety advice and referrals are not claims
+    assert "warrant immediate medical attention" not in claims
+    assert "consulting a vascular medicine specialist is crucial" not in claims
+    # every claim in the article is unsupported: nothing is cited
+    assert feet.extras["claims"]["by_support"]["cited"] == 0
+    assert feet.extras["claims"]["total"] >= 20
