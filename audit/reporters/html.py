@@ -265,7 +265,6 @@ class Reporter(Base):
             "claims": None if claims is None else [_claim_row(c) for c in claims], "claims_error": claims_error,
             "claims_total": summary.get("total", sum(by_support.values()) if by_support else None),
             "by_support": by_support, "promotion": _number(promotion.get("score")),
-            "promotion_flags": promotion.get("flags") or [],
         })
 
     # -- rendering -------------------------------------------------------
