@@ -27,11 +27,12 @@ import copy
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from audit.cache import ResultCache
     from audit.config import Config
     from audit.engine import FileResult, Input
@@ -125,6 +126,18 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
+class Done:
+    """A batch already checked (what :class:`InlineExecutor` returns instead of a pending future)."""
+
+    __slots__ = ("_results",)
+
+    def __init__(self, results: list[FileResult]) -> None:
+        self._results = results
+
+    def result(self) -> list[FileResult]:
+        return self._results
+
+
 class InlineExecutor:
     """Checks each batch immediately in this process."""
 
@@ -134,13 +147,11 @@ class InlineExecutor:
         self.job = job
         self.keep_documents = keep_documents
 
-    def submit(self, batch: list[Input]) -> Future[list[FileResult]]:
+    def submit(self, batch: list[Input]) -> Done:
         from audit.engine import check_input
 
-        fut: Future[list[FileResult]] = Future()
         j = self.job
-        fut.set_result([check_input(inp, j.cfg, j.select, j.ignore, self.keep_documents, j.debug) for inp in batch])
-        return fut
+        return Done([check_input(inp, j.cfg, j.select, j.ignore, self.keep_documents, j.debug) for inp in batch])
 
     def close(self) -> None:
         pass

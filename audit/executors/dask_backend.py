@@ -16,6 +16,7 @@ pure Python, so threads inside a worker do not run in parallel)::
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import TYPE_CHECKING, Any
 
 from audit.executors import ExecutorError
@@ -26,16 +27,6 @@ if TYPE_CHECKING:
 
 #: Seconds to wait for the scheduler before giving up.
 CONNECT_TIMEOUT = 30
-
-
-class _Done:
-    """An already computed batch (files that could not be read here)."""
-
-    def __init__(self, results: list[FileResult]) -> None:
-        self._results = results
-
-    def result(self) -> list[FileResult]:
-        return self._results
 
 
 class _Merged:
@@ -82,8 +73,6 @@ class DaskExecutor:
             return None
         try:
             with open(inp.path, "rb") as fh:
-                import os
-
                 if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
                     return None
                 data = fh.read()
@@ -92,7 +81,7 @@ class DaskExecutor:
         return dataclasses.replace(inp, data=data)
 
     def submit(self, batch: list[Input]) -> Any:
-        from audit.parallel import check_batch
+        from audit.parallel import Done, check_batch
 
         order: list[bool] = []
         remote: list[Input] = []
@@ -107,7 +96,7 @@ class DaskExecutor:
         local = check_batch(self.job, here) if here else []
         fut = self.client.submit(check_batch, self._job_future, remote, pure=False) if remote else None
         if fut is None:
-            return _Done(local)
+            return Done(local)
         return _Merged(order, fut, local)
 
     def close(self) -> None:
