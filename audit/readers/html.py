@@ -51,6 +51,7 @@ _CLOSES_P = _names(
     "figure form address details fieldset hr"
 )
 _P_SCOPE = _names("div li td th blockquote section article main body dd dt table button figure")
+_HEAD_CONTENT = _names("title meta link script style noscript base template object")
 _SECTIONING = frozenset({"article", "main", "section"})
 #: How far up the open-element stack implied end tags look (keeps pathological nesting linear).
 IMPLIED_END_SEARCH = 64
@@ -210,8 +211,8 @@ class _Extractor(HTMLParser):
         a = {k: (v if v is not None else "") for k, v in attrs}
         if not self.fragment:
             self._metadata_tag(tag, a)
-        if tag == "body":
-            self._close_implied({"head"}, frozenset())
+        if self.open_counts["head"] and tag not in _HEAD_CONTENT:
+            self._close_implied({"head"}, frozenset())  # content before <body>: the head has ended
         if tag in _CLOSES_P:
             self._close_implied({"p"}, _P_SCOPE)
         if tag == "li":
