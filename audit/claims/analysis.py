@@ -68,6 +68,7 @@ _QUANT_WORDS = frozenset({"millions", "thousands", "billions", "hundreds", "majo
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 _WORDISH = re.compile(r"\w")
 _TREEBANK_MAP = {"n't": "not", "ca": "can", "wo": "will", "``": '"', "''": '"', "sha": "shall"}
+_TRAILING_MARK = re.compile(r"[ \t]{0,2}(?:\[\^[^\]\s]{1,40}\](?!:)|\[\d{1,3}(?:[-\u2013, ]{1,3}\d{1,3}){0,20}\]|[\u00b9\u00b2\u00b3\u2074-\u2079\u2070\u207b,]{1,20})+")
 _CITE_MARK = re.compile(r"\[\d|\[\^|[\u00b9\u00b2\u00b3\u2074-\u2079]")
 
 
@@ -278,7 +279,14 @@ def _named_sources(spans: list[tuple[int, int]], raw: list[str], words: list[str
         if _YEARISH.fullmatch(words[i]) and words[i + 1] in lex.source_nouns and i > 0 and words[i - 1] in ("a", "the", "one"):
             # "a 2019 study in JAMA": a dated study is a named (if unlocated) source.
             out.append((i - 1, i + 2))
-    return out
+    out.sort(key=lambda r: (r[0], -r[1]))
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _vague(words: list[str], raw: list[str], lex: Lexicons) -> list[tuple[int, int]]:
@@ -574,14 +582,23 @@ def analyse_document(doc: Document, settings: Any) -> list[SentenceAnalysis]:
     prev_medical = False
     prev_block = -1
     block_index = {id(b): i for i, b in enumerate(doc.blocks)}
+    consumed: dict[int, int] = {}
     for s in sentences:
         bi = block_index.get(id(s.block), 0)
         sa = analyse_sentence(s, bi, lex)
         spans, words = _tokens(s)
         raw = [s.block.text[a:b] for a, b in spans]
-        ss, se = s.source_span()
-        s_links = [ln for ln in links if ln.start < se and ln.end > ss]
-        sa.citations = sentence_citations(doc, ev, s.block, s.start, s.end, settings, s_links)
+        # A marker written after the full stop ("symptoms.[1]", "symptoms.¹") belongs to this sentence.
+        a = max(s.start, consumed.get(bi, 0))
+        b = s.end
+        tail = _TRAILING_MARK.match(s.block.text, b)
+        if tail:
+            b = tail.end()
+        consumed[bi] = max(consumed.get(bi, 0), b)
+        if b > a:
+            ss, se = s.block.map.span(a, b)
+            s_links = [ln for ln in links if ln.start < se and ln.end > ss]
+            sa.citations = sentence_citations(doc, ev, s.block, a, b, settings, s_links)
         if bi in ev.reference_blocks:
             sa.claim, sa.reason = False, "reference list entry"
         else:
