@@ -194,7 +194,8 @@ def test_list_item_continuation_line() -> None:
 def test_heading_heuristics() -> None:
     assert heading_like("Vascular Conditions Associated with RLS")
     assert heading_like("Why Choose Vascular Medicine Specialists?")
-    assert not heading_like("Is this a question in lower case for sure?")
+    assert heading_like("What happens during the procedure?")
+    assert not heading_like("Is this a longer question in sentence case that runs on and on?")
     assert not heading_like("Strategies include:")
     assert not heading_like("This ends with a full stop.")
     assert not heading_like("the cause of restless leg syndrome")

@@ -22,6 +22,8 @@ from audit.model import Block, Document, Link, TextBuilder
 HEADING_MAX_WORDS = 12
 #: Title Case lines, and the first line of the file, may be this long and still be a heading.
 TITLE_MAX_WORDS = 20
+#: A question is a heading (FAQ style) when it has at most this many words, or is in Title Case.
+QUESTION_MAX_WORDS = 10
 #: Lines longer than this (in characters) are never headings.
 HEADING_MAX_CHARS = 160
 #: A file whose longest prose line is at most this wide may be hard-wrapped.
@@ -226,7 +228,7 @@ def heading_like(line: str, first: bool = False) -> bool:
     last = s.rstrip("\"'”’)]*_")[-1:] or s[-1]
     words = s.split()
     title = _is_title_case(words)
-    if last in SENTENCE_END and not (last == "?" and title):
+    if last in SENTENCE_END and not (last == "?" and (title or len(words) <= QUESTION_MAX_WORDS)):
         return False
     limit = TITLE_MAX_WORDS if (first or title) else HEADING_MAX_WORDS
     return len(words) <= limit
