@@ -243,3 +243,47 @@ def test_paths_in_baseline_do_not_depend_on_working_directory(tmp_path: Path, mo
     assert invoke("baseline", "docs", "--select", "TS", "-o", "b.json").exit_code == 0
     monkeypatch.chdir(tmp_path / "docs")
     assert invoke("check", "a.md", "--select", "TS", "--baseline", os.path.join("..", "b.json")).exit_code == 0
+
+
+def test_html_context_stops_at_tags() -> None:
+    a = "<p>First.</p><p>zorbix works.</p>"
+    b = "<p>First.</p><p>Inserted paragraph.</p>\n<p>zorbix works.</p>"
+    fa = Finding("a.html", 1, 1, 1, 1, "TS001", "promotion", "error", "m", "zorbix",
+                 offset=a.index("zorbix"), end_offset=a.index("zorbix") + 6)
+    fb = Finding("a.html", 2, 1, 2, 1, "TS001", "promotion", "error", "m", "zorbix",
+                 offset=b.index("zorbix"), end_offset=b.index("zorbix") + 6)
+    assert fingerprint(fa, a) == fingerprint(fb, b)
+
+
+def test_corpus_findings_stay_baselined_when_paragraphs_are_inserted(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the real rules: every file gets a new paragraph in its middle; no finding may look new."""
+    import re
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("baseline", "corpus", "-o", "b.json").exit_code == 0
+    recorded = sum(e["count"] for e in json.loads(Path("b.json").read_text())["entries"])
+    assert recorded > 20
+    for f in sorted(Path("corpus").iterdir()):
+        s = f.read_text(encoding="utf-8")
+        if f.suffix in (".md", ".txt"):
+            paras = s.split("\n\n")
+            paras.insert(len(paras) // 2, "An inserted paragraph about sleep hygiene.\nIt wraps over two lines.")
+            s = "\n\n".join(paras)
+        elif f.suffix == ".html":
+            starts = [m.start() for m in re.finditer(r"<p[ >]", s)]
+            if starts:
+                j = starts[len(starts) // 2]
+                s = s[:j] + "<p>An inserted paragraph about sleep hygiene.</p>\n" + s[j:]
+        f.write_text(s, encoding="utf-8")
+    r = invoke("check", "corpus", "--baseline", "b.json", "-f", "json")
+    out = json.loads(r.stdout)
+    new = [(fr["path"], f["rule"], f["line"]) for fr in out["files"] for f in fr["findings"] if "status" not in f]
+    assert new == []
+    # The inserted sentences are plain, so at most a document-level finding (a grade) can have gone away.
+    assert out["summary"]["gating"]["baseline"]["matched"] >= recorded - 2
+    assert r.exit_code == 0

@@ -42,10 +42,26 @@ def _paragraph_bounds(source: str, start: int, end: int) -> tuple[int, int]:
 
 
 def context(source: str, start: int, end: int, words: int = CONTEXT_WORDS) -> tuple[str, str]:
-    """Normalised words just before and just after ``source[start:end]``, within its paragraph."""
+    """Normalised words just before and just after ``source[start:end]``.
+
+    The context stays inside the finding's paragraph: it stops at a blank line
+    and at an HTML tag, so a paragraph inserted next to the finding does not
+    change it.
+    """
+    if not words:
+        return "", ""
     lo, hi = _paragraph_bounds(source, start, end)
-    before = _WORD.findall(source[max(lo, start - 400) : start].casefold())[-words:] if words else []
-    after = _WORD.findall(source[end : min(hi, end + 400)].casefold())[:words] if words else []
+    left = source[max(lo, start - 400) : start]
+    right = source[end : min(hi, end + 400)]
+    # HTML paragraphs need no blank line between them: a tag also ends the context.
+    cut = max(left.rfind("<"), left.rfind(">"))
+    if cut != -1:
+        left = left[cut + 1 :]
+    cuts = [i for i in (right.find("<"), right.find(">")) if i != -1]
+    if cuts:
+        right = right[: min(cuts)]
+    before = _WORD.findall(left.casefold())[-words:]
+    after = _WORD.findall(right.casefold())[:words]
     return " ".join(before), " ".join(after)
 
 
