@@ -1,0 +1,77 @@
+"""Document-level provenance checks (PV rules)."""
+
+from __future__ import annotations
+
+from tests.conftest import CORPUS, check_text
+
+CLAIMS = "Iron supplements relieve restless legs. Exercise reduces symptoms. Vein ablation improves circulation.\n"
+
+
+def rules_of(text: str, rule: str, fmt: str = "markdown", config: dict | None = None) -> list:
+    return [f for f in check_text(text, fmt, config, select=(rule,)).findings if f.rule == rule]
+
+
+def test_missing_author_from_metadata_or_byline() -> None:
+    [f] = rules_of(CLAIMS, "PV001")
+    assert f.line == 1 and "no author" in f.message
+    assert rules_of("---\nauthor: Jane Smith, MD\n---\n" + CLAIMS, "PV001") == []
+    assert rules_of("---\nmedically_reviewed_by: Dr. Lee\n---\n" + CLAIMS, "PV001") == []
+    assert rules_of("Medically reviewed by Dr. Ann Lee, MD\n\n" + CLAIMS, "PV001") == []
+    html = '<html><head><meta name="author" content="Dr. Jane Smith"></head><body><p>' + CLAIMS + "</p></body></html>"
+    assert rules_of(html, "PV001", "html") == []
+
+
+def test_no_provenance_checks_without_claims() -> None:
+    text = "Restless legs syndrome is a condition of the nervous system.\n"
+    assert rules_of(text, "PV001") == [] and rules_of(text, "PV002") == []
+
+
+def test_missing_date() -> None:
+    assert len(rules_of(CLAIMS, "PV002")) == 1
+    assert rules_of("Last reviewed: March 2024\n\n" + CLAIMS, "PV002") == []
+    assert rules_of("---\nlast_reviewed: 2024-03-01\n---\n" + CLAIMS, "PV002") == []
+    html = '<html><head><meta property="article:modified_time" content="2024-03-01"></head><body><p>' + CLAIMS + "</p></body></html>"
+    assert rules_of(html, "PV002", "html") == []
+
+
+def test_missing_sources() -> None:
+    [f] = rules_of(CLAIMS, "PV003")
+    assert "3 medical claims" in f.message
+    cited = CLAIMS + "\n## References\n\n1. Allen RP. Sleep Med. 2018;41:27-44.\n"
+    assert rules_of(cited, "PV003") == []
+
+
+def test_undisclosed_commercial_interest() -> None:
+    text = "Our team offers laser therapy that relieves leg pain. Schedule a consultation today.\n"
+    [f] = rules_of(text, "PV004")
+    assert f.match == "Our team" and f.severity == "error"
+    disclosed = text + "\nDisclosure: this page is published by Example Vein Clinic, which provides these treatments.\n"
+    assert rules_of(disclosed, "PV004") == []
+    assert rules_of("---\nsponsor: Example Vein Clinic\n---\n" + text, "PV004") == []
+    org = "Example Vein Clinic relieves leg pain with laser therapy.\n"
+    assert rules_of(org, "PV004") == []
+    [f] = rules_of(org, "PV004", config={"organizations": ["Example Vein Clinic"]})
+    assert f.match == "Example Vein Clinic"
+
+
+def test_missing_risk_information() -> None:
+    [f] = rules_of(CLAIMS, "PV005")
+    assert "no word about risks" in f.message
+    balanced = CLAIMS + "Ablation can have side effects such as bruising; compression stockings are an alternative.\n"
+    assert rules_of(balanced, "PV005") == []
+
+
+def test_front_matter_error_reported() -> None:
+    text = "---\nauthor: [Dr. Smith\n---\nIron may help.\n"
+    [f] = rules_of(text, "PV006")
+    assert f.line == 1 and "front matter could not be read" in f.message
+    assert rules_of("---\nauthor: Dr. Smith\n---\nIron may help.\n", "PV006") == []
+
+
+def test_seed_page_sells_without_disclosure() -> None:
+    result = check_text((CORPUS / "seed-rls-feet.md").read_text(encoding="utf-8"), "markdown", select=("PV",), name="seed-rls-feet.md")
+    rules = {f.rule for f in result.findings}
+    assert {"PV001", "PV003", "PV004"} <= rules
+    assert "PV002" not in rules  # the front matter has a date
+    causes = check_text((CORPUS / "seed-rls-causes.txt").read_text(encoding="utf-8"), "text", select=("PV005",), name="seed-rls-causes.txt")
+    assert [f.rule for f in causes.findings] == ["PV005"]
