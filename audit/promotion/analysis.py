@@ -83,22 +83,28 @@ class Analysis:
     orgs: list[Match]
 
 
+_QUOTE_CHARS = re.compile('["\u201c\u201d]')
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans inside double quotes (straight quotes pair in order; curly quotes open and close)."""
     spans: list[tuple[int, int]] = []
+    if '"' not in text and "\u201c" not in text:
+        return spans
     open_at = -1
-    for i, ch in enumerate(text):
+    for m in _QUOTE_CHARS.finditer(text):
+        i, ch = m.start(), m.group()
         if ch == "\u201c":
             open_at = i
-        elif ch == "\u201d" and open_at >= 0:
-            spans.append((open_at, i + 1))
-            open_at = -1
-        elif ch == '"':
+        elif ch == "\u201d":
             if open_at >= 0:
                 spans.append((open_at, i + 1))
                 open_at = -1
-            else:
-                open_at = i
+        elif open_at >= 0:
+            spans.append((open_at, i + 1))
+            open_at = -1
+        else:
+            open_at = i
     return spans
 
 
@@ -151,7 +157,7 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
     for block in doc.blocks:
         toks = tokenize(block.text)
         # Words as a reader counts them: "state-of-the-art" is one word.
-        words += sum(1 for i in range(len(toks)) if not (toks.joined[i] and " " not in (g := toks.gap(i)) and g.strip()))
+        words += len(toks) - sum(1 for i in range(1, len(toks)) if toks.joined[i] and toks.starts[i] > toks.ends[i - 1] and " " not in toks.gap(i))
         covered: set[int] = set()
         if acc_matcher is not None:
             for i, j, _ in acc_matcher.find(toks):

@@ -28,11 +28,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 #: A word: letters/digits, with inner apostrophes ("don't", "patient's").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 #: Characters allowed between two words of one phrase (spaces and hyphens of any kind).
-_JOINERS = frozenset(" \t\n\r\u00a0-\u2010\u2011\u2012\u2013")
+_JOINER_CHARS = " \t\n\r\u00a0-\u2010\u2011\u2012\u2013"
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 WILDCARD = "*"
@@ -73,23 +74,19 @@ class Tokens:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens (linear time)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    lower: list[str] = []
-    joined: list[bool] = []
-    prev_end = -1
-    for m in _WORD.finditer(text):
-        a, b = m.span()
-        starts.append(a)
-        ends.append(b)
-        lower.append(m.group().lower().replace("\u2019", "'"))
-        if prev_end < 0:
-            joined.append(False)
-        else:
-            gap = text[prev_end:a]
-            joined.append(len(gap) < 8 and all(c in _JOINERS for c in gap))
-        prev_end = b
-    return Tokens(text, starts, ends, lower, joined)
+    spans = [m.span() for m in _WORD.finditer(text)]
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lower-cased
+        lower = [text[a:b].lower() for a, b in spans]
+    else:
+        lower = [low[a:b] for a, b in spans]
+    if "\u2019" in text:
+        lower = [w.replace("\u2019", "'") for w in lower]
+    joined = [False] * len(spans)
+    for k in range(1, len(spans)):
+        gap = text[spans[k - 1][1] : spans[k][0]]
+        joined[k] = gap == " " or (len(gap) < 8 and not gap.strip(_JOINER_CHARS))
+    return Tokens(text, [a for a, _ in spans], [b for _, b in spans], lower, joined)
 
 
 def phrase_words(phrase: str) -> list[str]:
@@ -140,26 +137,18 @@ class Matcher:
         lower, joined = toks.lower, toks.joined
         n = len(lower) if hi is None else hi
         root = self._root
-        i = lo
-        while i < n:
-            node = root.get(lower[i])
-            wild = root.get(WILDCARD)
-            if node is None and wild is None:
-                i += 1
+        nxt_free = lo
+        for i in [k for k in range(lo, n) if lower[k] in root]:
+            if i < nxt_free:
                 continue
             best: tuple[int, Entry] | None = None
             # Depth-first over the (rare) wildcard branches; the stack stays tiny.
-            stack: list[tuple[object, int]] = []
-            if node is not None:
-                stack.append((node, i + 1))
-            if wild is not None:
-                stack.append((wild, i + 1))
+            stack: list[tuple[Any, int]] = [(root[lower[i]], i + 1)]
             while stack:
                 nd, j = stack.pop()
-                assert isinstance(nd, dict)
                 e = nd.get(_END)
                 if e is not None and (best is None or j > best[0]):
-                    best = (j, e)  # type: ignore[assignment]
+                    best = (j, e)
                 if j < n and joined[j]:
                     nxt = nd.get(lower[j])
                     if nxt is not None:
@@ -167,11 +156,9 @@ class Matcher:
                     w = nd.get(WILDCARD)
                     if w is not None:
                         stack.append((w, j + 1))
-            if best is None:
-                i += 1
-                continue
-            out.append((i, best[0], best[1]))
-            i = best[0]
+            if best is not None:
+                out.append((i, best[0], best[1]))
+                nxt_free = best[0]
         return out
 
 
@@ -193,7 +180,7 @@ def parse_lexicon(text: str, lexicon: str) -> list[tuple[list[str], Entry]]:
         entry = Entry(lexicon, pattern.strip(), suggestion.strip(), exception)
         for variant in expand(pattern.strip()):
             words = phrase_words(variant)
-            if words and any(w != WILDCARD for w in words):
+            if words and words[0] != WILDCARD:
                 out.append((words, entry))
     return out
 
