@@ -149,6 +149,12 @@ def test_comments_inline_and_block() -> None:
     assert [b.text for b in doc.blocks] == ["Miracle cure."]
 
 
+def test_inline_script_and_code_elements_are_not_prose() -> None:
+    doc = md("Before <script>var x = 1;</script> middle <code>rm -rf</code> after <kbd>Ctrl</kbd>.\n")
+    assert doc.blocks[0].text == "Before middle after ."
+    assert span_text(doc, doc.blocks[0], "after") == "after"
+
+
 def test_html_block_prose_without_tags() -> None:
     src = "<div class=\"note\">\nIron <b>helps</b> &amp; more.\n<script>var x = 1;</script>\n</div>\n\nAfter.\n"
     doc = md(src)

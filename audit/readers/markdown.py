@@ -21,11 +21,12 @@ from typing import Any
 
 from audit.model import Document, Link
 from audit.readers.frontmatter import ERROR_KEY, split_front_matter
-from audit.readers.html import extract_fragment
+from audit.readers.html import EXCLUDED_TAGS, extract_fragment
 from audit.readers.text import ProseBuilder, assign_sections
 
 _MD: Any = None
 _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _WORD = re.compile(r"\S+")
 _SPACE = re.compile(r"\s")
 _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
@@ -113,6 +114,8 @@ class _Inline:
         self.limit = limit
         self.first = True
         self.pb = ProseBuilder(doc.links)
+        #: Open inline elements whose content is not prose (<script>, <code>...).
+        self.hidden = 0
 
     def _find(self, needle: str, check_gap: bool = True) -> int:
         """Find ``needle`` at or after the cursor; -1 if absent or if prose would be skipped."""
@@ -131,6 +134,11 @@ class _Inline:
         saved_links = pb.links
         for ch in children:
             ty = ch.type
+            if ty in ("text", "text_special") and self.hidden:
+                i = self._find(ch.markup or ch.content, check_gap=False)
+                if i >= 0:
+                    self.c = i + len(ch.markup or ch.content)
+                continue
             if ty == "text":
                 if not ch.content or (anchors and anchors[-1][3] == "auto"):
                     continue
@@ -271,6 +279,10 @@ class _Inline:
             self.doc.links.append(Link(url=href, text=" ".join("".join(parts).split()), start=a_start, end=end))
         elif low.startswith("<br"):
             pb.space(start, end, tag)
+        else:
+            m = _TAG_NAME.match(tag)
+            if m and m.group(2).lower() in EXCLUDED_TAGS and not tag.endswith("/>"):
+                self.hidden = max(0, self.hidden + (-1 if m.group(1) else 1))
 
 
 def _blank(text: str) -> str:
