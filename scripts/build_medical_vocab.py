@@ -30,8 +30,7 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent.parent / "audit" / "data" / "claims" / "medical_terms.txt"
 
 #: General words and coding qualifiers found in ICD-10-CM descriptions.
-STOP = set(
-    """
+STOP_WORDS = """
     of encounter unspecified subsequent with for other left right and initial sequela open or type level at to
     closed end delayed routine specified ii iii iv iiia iiib iiic in due third first second not the elsewhere
     classified undetermined assault intentional unintentional part multiple middle side following into care
@@ -39,19 +38,18 @@ STOP = set(
     little complete except current great including parts extension agents greater stage front area fourth
     central primary contact on involving use major fifth separation group primarily its from long any female
     male more related during minor acquired status moderate compression types unit units without by an as a
-    body upper lower degree effect wall end shaft foreign level displaced nondisplaced healing open routine
-    over under between than this that these those each other some such all both one two three four five six
-    seven eight nine ten single double high low small large short new old early late total partial simple
-    mixed pure mild severe other certain similar same well poorly good poor bad high normal abnormal usual
-    unusual daily day days week weeks month months year years hour hours minute minutes time times period
-    periods life living person persons people man men woman women child children boy girl adult adults
-    family history personal problem problems condition conditions circumstances situation place home work
-    school water air food fire animal animals machine machinery vehicle car boat train house building
-    activity activities sport sports game games event events case cases use used using user users
-    without within without toward towards after before above below behind beside near far out off up down
-    made make making caused cause causes resulting result results involving involve involves
-    """.split()
-)
+    body upper lower degree effect wall shaft foreign displaced nondisplaced healing over under between than
+    this that these those each some such all both one two three four five six seven eight nine ten single
+    double high low small large short new old early late total partial simple mixed pure mild severe certain
+    similar same well poorly good poor bad normal abnormal usual unusual daily day days week weeks month
+    months year years hour hours minute minutes time times period periods life living person persons people
+    man men woman women child children boy girl adult adults family history personal problem problems
+    condition conditions circumstances situation place home work school water air food fire animal animals
+    machine machinery vehicle car boat train house building activity activities sport sports game games event
+    events case cases used using user users within toward towards after before above below behind beside near
+    far out off up down made make making caused cause causes resulting result results involve involves
+"""
+STOP = frozenset(STOP_WORDS.split())
 
 
 def icd_words() -> set[str]:
@@ -75,7 +73,8 @@ def drug_words() -> set[str]:
     assert spec is not None and spec.origin is not None, "pip install drug-named-entity-recognition"
     path = Path(spec.origin).parent / "drug_ner_dictionary.pkl.bz2"
     with bz2.open(path) as fh:
-        data = pickle.load(fh)  # noqa: S301 - a file shipped inside the package, read at build time
+        # A file shipped inside the package, read at build time only.
+        data = pickle.load(fh)
     out: set[str] = set()
     for name, info in data["drug_variant_to_variant_data"].items():
         if info.get("is_brand"):

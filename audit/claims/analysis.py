@@ -183,9 +183,8 @@ def _valid_hedge(m: Match, words: list[str]) -> bool:
         return False
     if w == "either":
         return "or" in words[j : j + 25]
-    if w == "may" and prev in ("in", "of", "since", "from", "until", "by"):
-        return False  # the month
-    return True
+    # "in May", "since May": the month
+    return not (w == "may" and prev in ("in", "of", "since", "from", "until", "by"))
 
 
 def find_hedges(words: list[str], lex: Lexicons) -> list[Match]:
@@ -240,9 +239,7 @@ def _statistics(words: list[str]) -> list[tuple[int, int]]:
                     hit = (i, i + 1)
                     if i + 1 < n and words[i + 1] in ("of", "worldwide", "globally"):
                         hit = (i, i + 2)
-        elif w in _QUANT_WORDS and i + 1 < n and words[i + 1] in ("of", "as", "the", "worldwide", "globally"):
-            hit = (i, i + 2)
-        elif w in ("most", "many") and i + 1 < n and words[i + 1] in ("people", "adults", "patients", "americans", "women", "men", "children", "cases"):
+        elif w in _QUANT_WORDS and i + 1 < n and words[i + 1] in ("of", "as", "the", "worldwide", "globally") or w in ("most", "many") and i + 1 < n and words[i + 1] in ("people", "adults", "patients", "americans", "women", "men", "children", "cases"):
             hit = (i, i + 2)
         if hit:
             out.append(hit)
@@ -329,7 +326,7 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     raw = [text[a:b] for a, b in spans]
     sa = SentenceAnalysis(sentence=sentence, block_index=block_index, text=sentence.text.strip())
     stext = sentence.text.rstrip()
-    sa.question = stext.endswith("?") or stext.endswith("?\"") or stext.endswith("?\u201d")
+    sa.question = stext.endswith(("?", "?\"", "?\u201d"))
     sa.has_number = any(ch.isdigit() for ch in sentence.text)
 
     hedges = find_hedges(words, lex)
@@ -458,11 +455,10 @@ def _descriptive_change(words: list[str], i: int, j: int) -> bool:
         return nxt == "than" or prev in _COPULA or prev in _DEGREE or prev in _ADJ_LEFT
     if w.endswith("ed") and (prev in _COPULA or (prev in _DEGREE and prev2 in _COPULA)) and nxt != "by":
         return True
-    if w in ("increase", "decrease", "reduction", "improvement", "improvements", "elevation", "decline") and prev in ("the", "a", "an", "significant") and nxt in ("in", "of"):
-        return True
-    return False
+    return w in _CHANGE_NOUNS and prev in ("the", "a", "an", "significant") and nxt in ("in", "of")
 
 
+_CHANGE_NOUNS = frozenset({"increase", "decrease", "reduction", "improvement", "improvements", "elevation", "decline"})
 _DET_BEFORE_CAUSE = frozenset({"the", "specific", "underlying", "its", "their", "vascular", "main", "common", "possible", "different", "various", "these", "those", "many", "other", "exact", "what", "of"})
 _ADJ_LEFT = frozenset({"a", "an", "the", "and", "or", ",", ":", "with", "of", "by", "in", "to", "for", "from", "its", "their", "his", "her", "our", "your", "due", "as"})
 _COPULA = frozenset({"is", "are", "was", "were", "be", "been", "being", "remains", "remain"})
@@ -484,20 +480,17 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
     w = words[i]
     prev = words[i - 1] if i > 0 else ""
     nxt = words[j] if j < len(words) else ""
-    if w in ("cause", "causes") and j - i == 1:
-        # "the cause of RLS" names a topic; "is a (potential) cause of" asserts one.
-        if prev in _DET_BEFORE_CAUSE and not (i >= 2 and words[i - 2] in _COPULA):
-            return True
+    # "the cause of RLS" names a topic; "is a (potential) cause of" asserts one.
+    if w in ("cause", "causes") and j - i == 1 and prev in _DET_BEFORE_CAUSE and not (i >= 2 and words[i - 2] in _COPULA):
+        return True
     if j - i == 1 and w in ("lower", "higher", "greater") and nxt != "than" and prev in _ADJ_LEFT and prev not in (",",):
         return True  # "the lower limbs"
     if j - i == 1 and w.endswith("s") and prev in _ADJ_LEFT and nxt in ("", ".", ",", ";", ":", "and", "or", ")"):
         return True  # a plural noun: "patterns, duration, and triggers."
     if j - i == 1 and w.endswith("ing") and prev in ("a", "an", "the"):
         return True  # "an increasing body of research"
-    if j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their"):
-        # a participle used as an adjective: "decreased daily functioning", "impaired vein function"
-        return True
-    return False
+    # a participle used as an adjective: "decreased daily functioning", "impaired vein function"
+    return j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their")
 
 
 def _is_instruction(words: list[str], raw: list[str], lex: Lexicons) -> bool:
@@ -550,10 +543,10 @@ def decide(sa: SentenceAnalysis, words: list[str], raw: list[str], lex: Lexicons
     if not (sa.medical_terms or context_medical):
         sa.claim, sa.reason = False, "claim cue, but nothing about health in or around the sentence"
         return
-    if not sa.statistics and not any(w in lex.treatments for w in words) and any(w in _SYMPTOM_WORDS for w in words):
-        if all(words_of(c) & _SYMPTOM_DYNAMICS for c in sa.relations) and not sa.absolutes and not any(c.kind in ("safety", "comparative") for c in sa.kind_cues):
-            sa.claim, sa.reason = False, "describes symptoms"
-            return
+    describes = not sa.statistics and not any(w in lex.treatments for w in words) and any(w in _SYMPTOM_WORDS for w in words)
+    if describes and all(words_of(c) & _SYMPTOM_DYNAMICS for c in sa.relations) and not sa.absolutes and not any(c.kind in ("safety", "comparative") for c in sa.kind_cues):
+        sa.claim, sa.reason = False, "describes symptoms"
+        return
     sa.claim = True
     parts = []
     if sa.relations:
@@ -632,4 +625,4 @@ def evidence_of(doc: Document) -> DocumentEvidence | None:
     return ev if isinstance(ev, DocumentEvidence) else None
 
 
-__all__ = ["Cue", "SentenceAnalysis", "analyse_document", "analyse_sentence", "find_hedges", "evidence_of", "_CITE_MARK"]
+__all__ = ["_CITE_MARK", "Cue", "SentenceAnalysis", "analyse_document", "analyse_sentence", "evidence_of", "find_hedges"]

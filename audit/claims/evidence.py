@@ -30,7 +30,7 @@ FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]{1,40})\]")
 SUPERSCRIPT_RE = re.compile(r"(?<=[\w.,;:)\]\"'\u2019\u201d])([\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,6}(?:[\u207b,\u2013-][\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,6}){0,10})")
 SUP_HTML_RE = re.compile(
     r"<sup\b[^>]{0,200}>\s{0,5}(?:<a\b[^>]{0,300}>\s{0,5})?\[?(\d{1,3}(?:\s{0,2}[-\u2013,]\s{0,2}\d{1,3}){0,20})\]?\s{0,5}(?:</a>\s{0,5})?</sup>",
-    re.I,
+    re.IGNORECASE,
 )
 PAREN_RE = re.compile(r"\(([^()\n]{4,300})\)")
 AUTHOR_YEAR_RE = re.compile(
@@ -38,11 +38,11 @@ AUTHOR_YEAR_RE = re.compile(
     r"(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'\u2019\-]{1,40})?,?\s+((?:19|20)\d\d)[a-z]?(?:\s*[,:]\s*(?:p|pp)\.?\s*\d{1,5}(?:[-\u2013]\d{1,5})?)?\s*$"
 )
 DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\])]{1,200})")
-PMID_RE = re.compile(r"\bPMID:?\s{0,2}(\d{5,9})\b", re.I)
+PMID_RE = re.compile(r"\bPMID:?\s{0,2}(\d{5,9})\b", re.IGNORECASE)
 PMCID_RE = re.compile(r"\b(PMC\d{5,9})\b")
 NCT_RE = re.compile(r"\b(NCT\d{8})\b")
-URL_RE = re.compile(r"\bhttps?://[^\s<>\"\])]{3,500}", re.I)
-ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s{0,2}[\d\-X ]{10,17}\b", re.I)
+URL_RE = re.compile(r"\bhttps?://[^\s<>\"\])]{3,500}", re.IGNORECASE)
+ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s{0,2}[\d\-X ]{10,17}\b", re.IGNORECASE)
 #: "2019;321(4):345-356" or "2019 Mar;12:45-9": a journal locator.
 JOURNAL_RE = re.compile(r"\b(?:19|20)\d\d\b[^;\n]{0,15};\s{0,2}\d{1,4}(?:\(\d{1,4}\))?:\s{0,2}[eE]?\d{1,6}")
 ENTRY_NUM_RE = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)]|\^(\d{1,3})[.:]?)\s+")
@@ -100,7 +100,7 @@ def host_of(url: str) -> str:
     except ValueError:
         return ""
     host = host.lower()
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 def _squash(s: str) -> str:
@@ -121,7 +121,7 @@ def classify_host(host: str, settings: Any, own_hosts: set[str]) -> str:
         if not o:
             continue
         if "." in o and " " not in o:
-            d = o[4:] if o.startswith("www.") else o
+            d = o.removeprefix("www.")
             if host == d or host.endswith("." + d):
                 return "self"
         else:

@@ -19,8 +19,7 @@ from importlib import resources
 Slot = frozenset[str] | str | None
 
 _NUM_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
-    "hundreds thousand thousands million millions billion billions dozen dozens half".split()
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "dozen", "dozens", "half"]
 )
 _NUM_RE = re.compile(r"\d[\d,.]*%?")
 

@@ -123,5 +123,5 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         with atomic_writer(output) as fh:
             emit(fh)
     else:
-        emit(click.get_text_stream("stdout"))
+        emit(sys.stdout)
     sys.exit(0)
