@@ -1,0 +1,118 @@
+"""Run a command and measure wall time and memory (shared by the speed and memory benchmarks)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Measured:
+    """One finished command."""
+
+    seconds: float
+    returncode: int
+    #: Largest resident set of any one process of the run (kB, from wait4).
+    max_rss_kb: int
+    #: Largest sum of resident sets over the process and its children, sampled (kB; Linux only, else 0).
+    peak_tree_rss_kb: int
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out.extend(int(x) for x in fh.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        total += _rss_kb(p)
+        todo.extend(_children(p))
+    return total
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None, stdout: int | None = subprocess.DEVNULL, cwd: Path | None = None) -> Measured:
+    """Run ``cmd`` to completion; time it from process start to exit and sample its memory."""
+    full_env = {**os.environ, **(env or {})}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=full_env, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True) if sys.platform.startswith("linux") else None
+    if sampler:
+        sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    done.set()
+    if sampler:
+        sampler.join()
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}\n")
+    return Measured(seconds, proc.returncode, int(usage.ru_maxrss), peak[0])
+
+
+def machine() -> dict[str, str]:
+    """Where the benchmark ran: CPU model, cores, memory, Python."""
+    model = platform.processor() or platform.machine()
+    mem = ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            model = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), model)
+        with open("/proc/meminfo") as fh:
+            kb = int(next(ln for ln in fh if ln.startswith("MemTotal")).split()[1])
+            mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    try:
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    except OSError:
+        load = "?"
+    return {
+        "cpu": model,
+        "cores": str(os.cpu_count()),
+        "memory": mem,
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+        "load average at start": load,
+    }
+
+
+def audit_command() -> list[str]:
+    """The installed ``audit`` console script next to this interpreter, else ``python -m audit``."""
+    script = Path(sys.executable).with_name("audit")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "audit"]

@@ -1,0 +1,210 @@
+"""Throughput and latency of ``audit check``, side by side with proselint.
+
+    python benchmarks/speed.py DATASETS_DIR [--limit N] [--latency-runs 7] [--profile] [--json FILE]
+
+Writes each of the health news stories (DATASETS_DIR/health_news_stories.jsonl)
+as a ``.txt`` file (title on the first line, then the text) into a temporary
+folder and measures, each as a separate process from start to exit:
+
+* ``audit check DIR -f json --no-cache --jobs 1``   (all rules, readability, JSON out)
+* ``audit check DIR -f json --no-cache --jobs 2``
+* ``audit check DIR -f json`` a second time over the unchanged folder (served from a fresh cache)
+* ``proselint -o json check DIR`` on the same files (its own command line, one process, which is
+  how it is used; skipped with a note when proselint is not installed: ``pip install proselint``)
+* single-file latency: ``audit check ONE.txt`` (median of N runs; without and with the cache) and
+  ``proselint check ONE.txt``
+
+and prints articles/s, words/s (words = whitespace-separated tokens of the files, the same count
+for both tools), wall time, and peak memory. The three audit outputs must be byte-identical; the
+script says so. ``--profile`` also profiles the library in this process (cProfile, top functions).
+
+Nothing is installed by this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _measure import Measured, audit_command, machine, run
+from synth_corpus import write_stories
+
+TARGETS = {
+    "throughput vs proselint (words/s, --jobs 1)": 5.0,
+    "--jobs 2 speed-up over --jobs 1": 1.7,
+    "cached second run speed-up over --jobs 1": 20.0,
+}
+LATENCY_TARGET = 0.3
+
+
+def proselint_command() -> list[str] | None:
+    exe = Path(sys.executable).with_name("proselint")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("proselint")
+    return [found] if found else None
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def row(name: str, m: Measured, articles: int, words: int) -> dict[str, Any]:
+    return {
+        "run": name,
+        "seconds": round(m.seconds, 3),
+        "articles_per_s": round(articles / m.seconds, 1),
+        "words_per_s": round(words / m.seconds),
+        "max_rss_mb": round(m.max_rss_kb / 1024, 1),
+        "peak_total_rss_mb": round(m.peak_tree_rss_kb / 1024, 1),
+        "exit": m.returncode,
+    }
+
+
+def latency(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, Any]:
+    times = [run(cmd, env=env).seconds for _ in range(runs)]
+    return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3), "runs": runs}
+
+
+def profile(folder: Path, top: int = 30) -> None:
+    """Profile the library in this process over the folder (no cache, one process)."""
+    import cProfile
+    import pstats
+
+    from audit.config import load
+    from audit.engine import discover
+    from audit.engine import run as run_audit
+
+    cfg = load(None, [str(folder)])
+    inputs = discover([str(folder)], cfg)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in run_audit(inputs, cfg):
+        pass
+    prof.disable()
+    stats = pstats.Stats(prof, stream=sys.stdout)
+    print("\n== profile: cumulative ==")
+    stats.sort_stats("cumulative").print_stats(top)
+    print("\n== profile: own time ==")
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("datasets", type=Path, help="the datasets folder (holds health_news_stories.jsonl)")
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N stories")
+    ap.add_argument("--latency-runs", type=int, default=7, help="runs for the single-file median (default 7)")
+    ap.add_argument("--profile", action="store_true", help="also profile the library in this process")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
+    args = ap.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="audit-speed-"))
+    try:
+        return _bench(args, tmp)
+    finally:
+        if args.keep:
+            print(f"\nkept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, tmp: Path) -> int:
+    folder = tmp / "stories"
+    paths = write_stories(args.datasets, folder, args.limit)
+    articles = len(paths)
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    words = sum(len(t.split()) for t in texts)
+    by_len = sorted(zip((len(t.split()) for t in texts), paths))
+    one = by_len[len(by_len) // 2][1]  # a median-length story
+    cache_env = {"XDG_CACHE_HOME": str(tmp / "cache")}
+    audit = audit_command()
+    base = [*audit, "check", str(folder), "-f", "json", "--fail-on", "never", "--no-progress"]
+
+    info: dict[str, Any] = {"machine": machine(), "articles": articles, "words": words}
+    import audit as audit_pkg
+
+    info["audit"] = f"{audit_pkg.__version__} (ruleset {audit_pkg.RULESET_VERSION})"
+    print("machine:", ", ".join(f"{k} {v}" for k, v in info["machine"].items()))
+    print(f"corpus: {articles} stories, {words:,} words, in {folder}")
+    print(f"audit {info['audit']}\n")
+
+    rows = []
+    outs = {}
+    for name, extra, env in (
+        ("audit --jobs 1", ["--no-cache", "--jobs", "1"], None),
+        ("audit --jobs 2", ["--no-cache", "--jobs", "2"], None),
+    ):
+        out = tmp / f"{name.split()[-1]}.json"
+        m = run([*base, *extra, "-o", str(out)], env=env)
+        rows.append(row(name, m, articles, words))
+        outs[name] = sha(out)
+        print(f"  {name:<28} {m.seconds:7.2f} s")
+    fill = run([*base, "--jobs", "2", "-o", str(tmp / "fill.json")], env=cache_env)
+    print(f"  {'(cache fill, --jobs 2)':<28} {fill.seconds:7.2f} s")
+    m = run([*base, "-o", str(tmp / "cached.json")], env=cache_env)
+    rows.append(row("audit cached second run", m, articles, words))
+    outs["audit cached second run"] = sha(tmp / "cached.json")
+    print(f"  {'audit cached second run':<28} {m.seconds:7.2f} s")
+
+    prose = proselint_command()
+    if prose:
+        m = run([*prose, "-o", "json", "check", str(folder)])
+        rows.append(row("proselint", m, articles, words))
+        print(f"  {'proselint':<28} {m.seconds:7.2f} s")
+    else:
+        print("  proselint: not installed (pip install proselint), column skipped")
+
+    lat = {
+        "audit check ONE --no-cache": latency([*audit, "check", str(one), "--no-cache", "-f", "json"], args.latency_runs),
+        "audit check ONE (cached)": latency([*audit, "check", str(one), "-f", "json"], args.latency_runs, cache_env),
+        "audit --version": latency([*audit, "--version"], args.latency_runs),
+    }
+    if prose:
+        lat["proselint check ONE"] = latency([*prose, "check", str(one)], args.latency_runs)
+
+    print(f"\n{'run':<28} {'seconds':>8} {'articles/s':>11} {'words/s':>10} {'max RSS MB':>11} {'total RSS MB':>13}")
+    for r in rows:
+        print(f"{r['run']:<28} {r['seconds']:>8.2f} {r['articles_per_s']:>11.1f} {r['words_per_s']:>10,} "
+              f"{r['max_rss_mb']:>11.1f} {r['peak_total_rss_mb']:>13.1f}")
+    print(f"\nsingle-file latency, process start to exit ({one.name}, {len(one.read_text().split())} words):")
+    for k, v in lat.items():
+        print(f"  {k:<30} median {v['median_s']:.3f} s  (min {v['min_s']:.3f} s, {v['runs']} runs)")
+
+    same = len(set(outs.values())) == 1 and all(outs.values())
+    print(f"\naudit outputs byte-identical (--jobs 1, --jobs 2, cached): {'yes' if same else 'NO'}")
+    by = {r["run"]: r for r in rows}
+    results = {
+        "--jobs 2 speed-up over --jobs 1": by["audit --jobs 1"]["seconds"] / by["audit --jobs 2"]["seconds"],
+        "cached second run speed-up over --jobs 1": by["audit --jobs 1"]["seconds"] / by["audit cached second run"]["seconds"],
+    }
+    if "proselint" in by:
+        results["throughput vs proselint (words/s, --jobs 1)"] = by["audit --jobs 1"]["words_per_s"] / by["proselint"]["words_per_s"]
+    print("\ntargets:")
+    for k, target in TARGETS.items():
+        if k in results:
+            v = results[k]
+            print(f"  {k:<45} {v:6.2f}x  (target {target}x)  {'met' if v >= target else 'NOT met'}")
+    cold = lat["audit check ONE --no-cache"]["median_s"]
+    print(f"  {'single-file latency, no cache':<45} {cold:6.3f} s  (target {LATENCY_TARGET} s)  "
+          f"{'met' if cold <= LATENCY_TARGET else 'NOT met'}")
+
+    if args.json:
+        info.update(runs=rows, latency=lat, ratios=results, identical=same, single_file=one.name)
+        args.json.write_text(json.dumps(info, indent=2) + "\n")
+    if args.profile:
+        profile(folder)
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
