@@ -111,6 +111,9 @@ class SentenceAnalysis:
     has_number: bool = False
     #: The sentence recommends or calls for something ("should", "further studies are needed").
     recommendation: bool = False
+    #: Normalised lower-case tokens (punctuation included) and their original text.
+    words: list[str] = field(default_factory=list, repr=False)
+    raw: list[str] = field(default_factory=list, repr=False)
 
     @property
     def kind(self) -> str | None:
@@ -149,10 +152,11 @@ def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
     full: list[tuple[int, int]] = []
     prev_end = sentence.start
     for a, b in spans + [(sentence.end, sentence.end)]:
-        for k in range(prev_end, a):
-            ch = text[k]
-            if not ch.isspace() and not ch.isalnum():
-                full.append((k, k + 1))
+        if a > prev_end and not text[prev_end:a].isspace():
+            for k in range(prev_end, a):
+                ch = text[k]
+                if not ch.isspace() and not ch.isalnum():
+                    full.append((k, k + 1))
         if b > a:
             full.append((a, b))
         prev_end = max(prev_end, b)
@@ -325,6 +329,7 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     spans, words = _tokens(sentence)
     raw = [text[a:b] for a, b in spans]
     sa = SentenceAnalysis(sentence=sentence, block_index=block_index, text=sentence.text.strip())
+    sa.words, sa.raw = words, raw
     stext = sentence.text.rstrip()
     sa.question = stext.endswith(("?", "?\"", "?\u201d"))
     sa.has_number = any(ch.isdigit() for ch in sentence.text)
@@ -332,7 +337,7 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     hedges = find_hedges(words, lex)
     sa.hedges = [_cue(spans, text, m.i, m.j, kind="hedge") for m in hedges]
     hedge_idx = [m.i for m in hedges]
-    has_treatment = any(w in lex.treatments for w in words)
+    has_treatment = not lex.treatments.isdisjoint(words)
 
     label_end = _label_end(words, raw)
     rel_matches = lex.relations.find(words)
@@ -543,7 +548,7 @@ def decide(sa: SentenceAnalysis, words: list[str], raw: list[str], lex: Lexicons
     if not (sa.medical_terms or context_medical):
         sa.claim, sa.reason = False, "claim cue, but nothing about health in or around the sentence"
         return
-    describes = not sa.statistics and not any(w in lex.treatments for w in words) and any(w in _SYMPTOM_WORDS for w in words)
+    describes = not sa.statistics and lex.treatments.isdisjoint(words) and not _SYMPTOM_WORDS.isdisjoint(words)
     if describes and all(words_of(c) & _SYMPTOM_DYNAMICS for c in sa.relations) and not sa.absolutes and not any(c.kind in ("safety", "comparative") for c in sa.kind_cues):
         sa.claim, sa.reason = False, "describes symptoms"
         return
@@ -579,8 +584,7 @@ def analyse_document(doc: Document, settings: Any) -> list[SentenceAnalysis]:
     for s in sentences:
         bi = block_index.get(id(s.block), 0)
         sa = analyse_sentence(s, bi, lex)
-        spans, words = _tokens(s)
-        raw = [s.block.text[a:b] for a, b in spans]
+        words, raw = sa.words, sa.raw
         # A marker written after the full stop ("symptoms.[1]", "symptoms.¹") belongs to this sentence.
         a = max(s.start, consumed.get(bi, 0))
         b = s.end

@@ -114,10 +114,14 @@ class TokenMatcher:
         out: list[Match] = []
         n = len(words)
         i = 0
+        by_first = self.by_first
         while i < n:
-            cands = self.by_first.get(words[i], [])
+            cands = by_first.get(words[i])
             if self.num_first and is_number(words[i]):
-                cands = cands + self.num_first
+                cands = (cands or []) + self.num_first
+            if not cands:
+                i += 1
+                continue
             best: Match | None = None
             for p in cands:
                 k = len(p.slots)
