@@ -10,7 +10,7 @@ DATASETS ?= ../shared/datasets
 $(BIN)/audit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
 	touch $(BIN)/audit
 
 venv: $(BIN)/audit

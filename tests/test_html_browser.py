@@ -21,9 +21,16 @@ CHROMIUM = os.environ.get("AUDIT_CHROMIUM") or shutil.which("chromium") or "/usr
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
+# CI sets AUDIT_REQUIRE_BROWSER=1 (.ci/run): there a missing browser is a failure, not a skip.
+REQUIRED = os.environ.get("AUDIT_REQUIRE_BROWSER") == "1"
 if not os.path.exists(CHROMIUM):
+    if REQUIRED:
+        raise RuntimeError(f"AUDIT_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}")
     pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+if REQUIRED:
+    import playwright.sync_api as sync_api
+else:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 
 
 @pytest.fixture(scope="module")
