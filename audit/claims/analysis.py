@@ -395,10 +395,13 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
                     sa.intensifiers.append(_cue(spans, text, i, i + 1, kind="intensifier"))
                     break
 
-    for a, b in _vague(words, raw, lex):
-        sa.vague.append(_cue(spans, text, a, b, kind="vague"))
-    for a, b in _named_sources(spans, raw, words, lex):
+    named = _named_sources(spans, raw, words, lex)
+    for a, b in named:
         sa.named.append(_cue(spans, text, a, b, kind="named"))
+    for a, b in _vague(words, raw, lex):
+        # "a 2019 study in JAMA found": the study is named, not vague
+        if not any(a < nb and na < b + 3 for na, nb in named):
+            sa.vague.append(_cue(spans, text, a, b, kind="vague"))
     sa.medical_terms = sorted({w for w in words if lex.is_medical(w)})
     if sa.vague:
         # "research identifies ...": the reporting verb of an attribution is not a diagnosis cue.
