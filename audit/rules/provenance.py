@@ -37,14 +37,14 @@ AUTHOR_RE = re.compile(
     r"\b(?i:written|authored|reviewed|medically reviewed|fact[- ]checked|edited)\s+(?i:by):?\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}"
     r"|\b(?i:author):\s{0,3}[A-Z][\w.'\-]{1,30}"
     r"|^By\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}",
-    re.M,
+    re.MULTILINE,
 )
 DATE_RE = re.compile(
     r"\b(?:last\s+(?:reviewed|updated|modified)|reviewed|updated|published|posted|revised|date)\s*(?:on|:)?\s*"
     r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d"
     r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:19|20)\d\d"
     r"|(?:19|20)\d\d-\d\d(?:-\d\d)?|\d{1,2}/\d{1,2}/(?:19|20)?\d\d)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -88,8 +88,9 @@ def _first_line(doc: Document) -> tuple[int, int]:
     return 0, (end if end >= 0 else len(doc.source))
 
 
-def _makes_claims(doc: Document, ctx: Context, minimum: int) -> int:
-    return sum(1 for sa in claims_of(doc, ctx) if sa.claim) if True else 0
+def _makes_claims(doc: Document, ctx: Context) -> int:
+    """Number of medical claims in the document."""
+    return sum(1 for sa in claims_of(doc, ctx) if sa.claim)
 
 
 def _block_matches(doc: Document, matcher: Any) -> Iterator[tuple[int, int, str]]:
@@ -130,7 +131,7 @@ class MissingAuthor(Rule):
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
-        if _makes_claims(doc, ctx, 1) < ctx.options["min_claims"]:
+        if _makes_claims(doc, ctx) < ctx.options["min_claims"]:
             return
         md = doc.metadata or {}
         if _meta_value(md, AUTHOR_KEYS) or _ld_has(md, ("author", "reviewedBy", "creator")):
@@ -161,7 +162,7 @@ class MissingDate(Rule):
     pass_examples = (Example("Last reviewed: March 2024\n\nIron supplements may help some people with restless legs."),)
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
-        if _makes_claims(doc, ctx, 1) < ctx.options["min_claims"]:
+        if _makes_claims(doc, ctx) < ctx.options["min_claims"]:
             return
         md = doc.metadata or {}
         if _meta_value(md, DATE_KEYS) or _ld_has(md, ("datePublished", "dateModified", "lastReviewed", "dateCreated")):
@@ -241,7 +242,7 @@ class UndisclosedCommercialInterest(Rule):
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
-        if _makes_claims(doc, ctx, 1) < ctx.options["min_claims"]:
+        if _makes_claims(doc, ctx) < ctx.options["min_claims"]:
             return
         md = doc.metadata or {}
         if _meta_value(md, SPONSOR_KEYS) or _ld_has(md, ("sponsor", "funder", "publisher")):
@@ -250,8 +251,6 @@ class UndisclosedCommercialInterest(Rule):
         if next(_block_matches(doc, lex.disclosure), None) is not None:
             return
         signals = list(_block_matches(doc, lex.commercial))
-        text = _text(doc)
-        low = text.lower()
         for org in getattr(ctx.settings, "organizations", ()) or ():
             o = org.strip()
             if not o:
@@ -264,7 +263,6 @@ class UndisclosedCommercialInterest(Rule):
                     break
         if not signals:
             return
-        del low
         s, e, words = signals[0]
         others = sorted({w for _, _, w in signals[1:]} - {words})[:3]
         more = (" (also " + ", ".join(f"'{w}'" for w in others) + ")") if others else ""
