@@ -302,3 +302,24 @@ def test_seed_feet_absolute_and_advice(feet) -> None:
     # every claim in the article is unsupported: nothing is cited
     assert feet.extras["claims"]["by_support"]["cited"] == 0
     assert feet.extras["claims"]["total"] >= 20
+
+
+@pytest.mark.parametrize("text", [
+    "Iron tablets can cause side effects.",
+    "Vein surgery can lead to complications such as bleeding.",
+    "Statins may cause muscle pain in some people.",
+])
+def test_a_stated_harm_of_a_treatment_is_a_risk_claim_not_a_benefit(text: str) -> None:
+    sa = one(text)
+    assert sa.claim and sa.kind == "risk"
+    [f] = rules_of(text, "CL001")
+    assert f.severity == "warning"
+    assert rules_of(text, "CL003") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Vein treatment can dramatically improve leg pain.",
+    "Poor circulation causes pain in the calves.",
+])
+def test_relieving_a_harm_or_a_disease_causing_one_is_not_a_risk_claim(text: str) -> None:
+    assert one(text).kind != "risk"

@@ -32,7 +32,7 @@ from audit.model import Block, Document, Sentence
 SUPPORT_LEVELS = ("none", "vague", "named", "cited")
 STRENGTHS = ("correlational", "conditional_causal", "direct_causal")
 #: Priority of kinds when one sentence has several (the first present is ``kind``).
-KIND_PRIORITY = ("safety", "comparative", "efficacy", "prevention", "causal", "diagnosis", "association", "statistic", "mechanism")
+KIND_PRIORITY = ("safety", "comparative", "efficacy", "prevention", "causal", "diagnosis", "association", "statistic", "mechanism", "risk")
 
 _NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "cannot", "none", "nothing", "hardly", "unproven", "lack", "lacks", "lacking"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "--", "\u2014", "\u2013", "but", "whereas", "while", "although", "though", "however", "yet", "which", "who"})
@@ -337,15 +337,19 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     hedges = find_hedges(words, lex)
     sa.hedges = [_cue(spans, text, m.i, m.j, kind="hedge") for m in hedges]
     hedge_idx = [m.i for m in hedges]
-    has_treatment = not lex.treatments.isdisjoint(words)
+    has_treatment = lex.has_treatment(words)
 
     label_end = _label_end(words, raw)
+    # Harms after a causal cue; a treatment-specific harm ("side effects") counts even
+    # when no treatment word is in the sentence.
+    harm_starts = {h.i for h in lex.harms.find(words) if has_treatment or words[h.i] in _TREATMENT_HARMS}
     rel_matches = lex.relations.find(words)
     if len(rel_matches) > 1 and rel_matches[0].i == label_end and words[label_end].endswith("ing"):
         # A gerund subject ("Treating vein disease can improve ...") states no relation itself.
         rel_matches = rel_matches[1:]
     for m in rel_matches:
         klass, kind = (m.pattern.tag + ("", ""))[:2]
+        tagged_kind = kind
         if m.i < label_end or _not_a_relation(words, m.i, m.j):
             continue
         if klass == "causal" and _descriptive_change(words, m.i, m.j):
@@ -362,6 +366,9 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
             strength = "conditional_causal" if governed else "direct_causal"
             if kind == "efficacy" and not has_treatment:
                 kind = "causal"
+            if tagged_kind == "causal" and any(k in harm_starts for k in range(m.j, min(m.j + 4, len(words)))):
+                # "Iron tablets can cause side effects": a risk disclosed, not a benefit promised.
+                kind = "risk"
         sa.relations.append(_cue(spans, text, m.i, m.j, kind=kind, strength=strength, negated=_negated(words, m.i)))
 
     for m in lex.kinds.find(words):
@@ -429,6 +436,7 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     return sa
 
 
+_TREATMENT_HARMS = frozenset({"side", "side-effect", "side-effects", "adverse", "complication", "complications", "allergic"})
 _REPORTING = frozenset({
     "suggest", "suggests", "suggested", "suggesting", "indicate", "indicates", "indicated", "indicating", "propose",
     "proposes", "proposed", "implies", "imply", "implied", "implying",
@@ -551,7 +559,7 @@ def decide(sa: SentenceAnalysis, words: list[str], raw: list[str], lex: Lexicons
     if not (sa.medical_terms or context_medical):
         sa.claim, sa.reason = False, "claim cue, but nothing about health in or around the sentence"
         return
-    describes = not sa.statistics and lex.treatments.isdisjoint(words) and not _SYMPTOM_WORDS.isdisjoint(words)
+    describes = not sa.statistics and not lex.has_treatment(words) and not _SYMPTOM_WORDS.isdisjoint(words)
     if describes and all(words_of(c) & _SYMPTOM_DYNAMICS for c in sa.relations) and not sa.absolutes and not any(c.kind in ("safety", "comparative") for c in sa.kind_cues):
         sa.claim, sa.reason = False, "describes symptoms"
         return

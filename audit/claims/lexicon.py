@@ -165,6 +165,14 @@ def _tagged(name: str, ntags: int) -> TokenMatcher:
     return compile_entries(entries)
 
 
+#: Endings of generic drug names (USAN/INN stems): atorvastatin, adalimumab, lisinopril...
+_DRUG_STEMS = (
+    "statin", "statins", "mab", "pril", "olol", "sartan", "azole", "cillin", "mycin", "cycline", "floxacin",
+    "vir", "tinib", "dipine", "prazole", "gliptin", "gliflozin", "glutide", "parin", "oxetine", "triptan",
+    "azepam", "barbital", "caine", "dronate", "lukast", "setron", "tidine", "vastatin",
+)
+
+
 class Lexicons:
     """All lexicons, compiled. Use :func:`lexicons` to get the shared instance."""
 
@@ -179,6 +187,7 @@ class Lexicons:
         self.commercial = _plain("commercial.txt")
         self.disclosure = _plain("disclosure.txt")
         self.risks = _plain("risks.txt")
+        self.harms = _plain("harms.txt")
         self.reference_headings = frozenset(w.lower() for w in read_lines("reference_headings.txt"))
         self.credentials = frozenset(read_lines("credentials.txt"))
         att_source: list[str] = []
@@ -205,6 +214,12 @@ class Lexicons:
             w.lower() for w in read_lines("medical_curated.txt")
         )
         self.treatments = frozenset(w.lower() for w in read_lines("treatments.txt"))
+
+    def has_treatment(self, words: list[str]) -> bool:
+        """Whether any word names a treatment: listed, or a drug name by its USAN stem."""
+        if not self.treatments.isdisjoint(words):
+            return True
+        return any(len(w) > 6 and w.endswith(_DRUG_STEMS) for w in words)
 
     def is_medical(self, word: str) -> bool:
         """Whether a lower-case word is in the medical vocabulary (plurals folded)."""
