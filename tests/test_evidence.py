@@ -147,3 +147,19 @@ def test_self_promotional_source() -> None:
 def test_unlocatable_source() -> None:
     [f] = rules_of("According to the NIH, iron supplements relieve symptoms.", "EV005")
     assert f.match.startswith("According to the NIH")
+
+
+@pytest.mark.parametrize("fmt,text", [
+    ("markdown", "Anaemia affects 30% of women aged 15 to 49 [1].\n\n## References\n\n1. WHO. Anaemia fact sheet. 2023. https://www.who.int/news-room/fact-sheets/detail/anaemia\n"),
+    ("html", "<p>Anaemia affects 30% of women aged 15 to 49 [1].</p><h2>References</h2><ol><li>WHO. Anaemia fact sheet. <a href=\"https://www.who.int/news-room/fact-sheets/detail/anaemia\">who.int</a></li></ol>"),
+])
+def test_reference_entry_url_is_a_locator_even_when_not_prose(fmt: str, text: str) -> None:
+    sa = first(text, fmt)
+    assert sa.support == "cited", [c.as_record() for c in sa.citations]
+    (ref,) = sa.citations[0].references
+    assert any(x.startswith("url:https://www.who.int/") for x in ref.locators)
+
+
+def test_reference_entry_without_locator_is_only_named() -> None:
+    sa = first("Anaemia affects 30% of women aged 15 to 49 [1].\n\n## References\n\n1. WHO. Anaemia fact sheet. 2023.\n\nSome closing words here.\n")
+    assert sa.support == "named"

@@ -250,6 +250,14 @@ def looks_like_heading(block: Block) -> bool:
     return caps >= max(1, (len(words) * 2 + 2) // 3)
 
 
+def _next_start(blocks: list[Any], j: int, default: int, limit: int) -> int:
+    """Source offset where the block after ``blocks[j]`` starts (``limit`` after the last)."""
+    for nb in blocks[j + 1 :]:
+        if nb.text:
+            return max(default, nb.source_span()[0])
+    return limit
+
+
 def find_references(doc: Document, settings: Any) -> DocumentEvidence:
     """Reference sections, their entries, footnote definitions and the publisher's hosts."""
     from audit.claims.lexicon import lexicons
@@ -284,7 +292,9 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
                     ay = re.match(r"\s*(?:\[?\d{1,3}[\].)]?\s+)?([A-Z][A-Za-z'\u2019\-]{1,40})", nb.text)
                     yr = YEAR_RE.search(nb.text)
                     refs.append(Reference(
-                        key=key, text=text, start=s, end=e, locators=locators(text), section=title,
+                        # Read locators from the source up to the next block, not from the prose:
+                        # readers drop bare URLs from prose text.
+                        key=key, text=text, start=s, end=e, locators=locators(doc.source[s:_next_start(blocks, j, e, len(doc.source))]), section=title,
                         author=ay.group(1) if ay else "", year=yr.group(0) if yr else "",
                     ))
                 j += 1
