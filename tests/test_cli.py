@@ -124,3 +124,11 @@ def test_init_then_config_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyP
     data = json.loads(r.output)
     assert data["config_file"].endswith("audit.toml")
     assert data["readability"]["metric"] == "smog_index"
+
+
+def test_rule_listing_shows_whole_first_sentences() -> None:
+    from audit.cli.cmd_rules import first_sentence
+
+    assert first_sentence("Flags X, e.g. the site name. More here.") == "Flags X, e.g. the site name"
+    assert first_sentence("Flags 'Dr. Smith recommends our clinic' and more. Second.") == "Flags 'Dr. Smith recommends our clinic' and more"
+    assert first_sentence("One sentence only.") == "One sentence only"

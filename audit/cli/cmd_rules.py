@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 
 import click
+
+#: A full stop then a capital may end a documentation sentence ("e.g. the" does not)...
+_STOP = re.compile(r"(?<=[a-z0-9)'\"`])\.\s+(?=[A-Z])")
+#: ...unless it ends a title such as "Dr.".
+_TITLES = ("Dr", "Mr", "Mrs", "Ms", "Prof", "St", "vs")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a rule's documentation, for one-line listings."""
+    for m in _STOP.finditer(text):
+        if not text[: m.start()].endswith(_TITLES):
+            return text[: m.start()]
+    return text.rstrip(".")
 
 
 @click.command("rules")
@@ -25,6 +39,6 @@ def command(fmt: str, category: tuple[str, ...]) -> None:
     else:
         width = max((len(r.name) for r in rules), default=10)
         for r in rules:
-            summary = r.what.split(". ")[0].rstrip(".")
+            summary = first_sentence(r.what)
             click.echo(f"{r.id}  {r.name:<{width}}  {r.category:<11}  {r.severity:<7}  {summary}")
         click.echo(f"\n{len(rules)} rules. `audit explain RULE` shows one in full.")
