@@ -23,9 +23,11 @@ from audit.config import Config, Settings
 from audit.model import SEVERITY_RANK, Document, Finding, Hit
 from audit.readers import InputError, decode, format_for, parse
 from audit.rules.base import Context, Rule, all_rules, get_rule
+from audit.safety import NotRegularFile, open_regular
 
-#: Files larger than this are reported (IN003) instead of checked.
-MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Files larger than this are reported (IN003) instead of checked (docs/robustness.md: bigger files
+#: could not be checked within the per-document time budget anyway).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 class UsageError(Exception):
@@ -79,7 +81,7 @@ def _is_hidden(name: str) -> bool:
 def _rel(p: Path, root: Path) -> str:
     try:
         return p.resolve().relative_to(root).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
         return p.as_posix()
 
 
@@ -224,20 +226,38 @@ def read_input(inp: Input) -> bytes:
     if size > MAX_FILE_BYTES:
         raise InputError("IN003", f"is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one document", "Split the file, or exclude it in the config.")
     try:
-        with open(inp.path, "rb") as fh:
-            return fh.read()
+        with open_regular(inp.path) as fh:  # never blocks on a FIFO or device
+            data = fh.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         raise InputError("IN001", "is a directory, not a file") from None
+    except NotRegularFile as e:
+        raise InputError("IN001", f"{e.strerror}; only regular files are checked", "Exclude it in the config.") from None
     except OSError as e:
         raise InputError("IN001", f"cannot be read: {e.strerror or e}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError("IN003", f"is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one document", "Split the file, or exclude it in the config.")
+    return data
 
 
 def check_input(inp: Input, cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_document: bool = False, debug: bool = False, run_rules: bool = True) -> FileResult:
     """Read, parse and check one input; never raises for bad input.
 
     With ``run_rules=False`` only readability is measured (input problems are
-    still reported).
+    still reported). A document whose checking outlasts the per-document time
+    budget (:mod:`audit.safety`) is stopped and reported as IN004.
     """
+    from audit.safety import DocumentTimeout, time_budget, time_budget_seconds
+
+    try:
+        with time_budget(time_budget_seconds()):
+            return _check_input(inp, cfg, select, ignore, keep_document, debug, run_rules)
+    except DocumentTimeout as e:
+        return FileResult(path=inp.display, format=inp.format, findings=[input_finding(
+            inp.display, "IN004", f"{inp.display} was not checked: it took longer than the {e.seconds:g} s time budget for one document",
+            "Split the file or exclude it in the config; AUDIT_TIME_BUDGET sets the budget (docs/robustness.md).")])
+
+
+def _check_input(inp: Input, cfg: Config, select: Iterable[str], ignore: Iterable[str], keep_document: bool, debug: bool, run_rules: bool) -> FileResult:
     result = FileResult(path=inp.display, format=inp.format)
     settings = cfg.settings_for(inp.relpath)
     try:
