@@ -57,12 +57,28 @@ class UndecodableFile(_EngineRule):
 class FileTooLarge(_EngineRule):
     id = "IN003"
     name = "file-too-large"
-    what = "Reports a file over the size limit for one document (64 MiB) instead of checking it."
+    what = "Reports a file over the size limit for one document (16 MiB) instead of checking it."
     why = "A single huge file would hold up a CI gate for minutes; real articles are far smaller."
-    example = "dump.txt is 80 MB, over the 64 MiB limit for one document"
+    example = "dump.txt is 80 MB, over the 16 MiB limit for one document"
     instead = "Split the file into articles, or exclude it."
     references = ("Performance notes: docs/performance.md",)
-    fail_examples = (Example("(a file over 64 MiB)"),)
+    fail_examples = (Example("(a file over 16 MiB)"),)
+    pass_examples = (Example("A short article."),)
+
+
+@register
+class DocumentTimeBudget(_EngineRule):
+    id = "IN004"
+    name = "document-time-budget-exceeded"
+    what = "Reports a file whose checking took longer than the time budget for one document (20 s by default); it is not checked."
+    why = (
+        "A gate that hangs on one pathological file burns the whole pipeline; a bounded time per document "
+        "keeps every other file's results, and the file is listed as not checked rather than silently passed."
+    )
+    example = "dump.md was not checked: it took longer than the 20 s time budget for one document"
+    instead = "Split the file into articles or exclude it; AUDIT_TIME_BUDGET=<seconds> raises the budget."
+    references = ("Robustness: docs/robustness.md",)
+    fail_examples = (Example("(a file that takes longer than the time budget)"),)
     pass_examples = (Example("A short article."),)
 
 
