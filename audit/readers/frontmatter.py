@@ -108,4 +108,26 @@ def _parse(kind: str, raw: str) -> tuple[dict[str, Any], str | None]:
         return {}, None
     if not isinstance(data, dict):
         return {}, f"front matter on lines 2-{raw.count(chr(10)) + 1} is a {type(data).__name__}, not a mapping of keys to values"
+    if _expands_beyond(data, MAX_VALUES):
+        return {}, f"front matter holds more than {MAX_VALUES:,} values once its aliases are expanded (or refers to itself)"
     return jsonable(data), None
+
+
+#: Most values front matter may hold once YAML aliases are expanded (an alias bomb has billions).
+MAX_VALUES = 100_000
+
+
+def _expands_beyond(value: Any, limit: int) -> bool:
+    """Whether expanding ``value`` (aliases repeat shared parts; a cycle never ends) visits over ``limit`` values."""
+    stack, seen = [value], 0
+    while stack:
+        v = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple | set):
+            stack.extend(v)
+    return False
