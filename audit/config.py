@@ -379,6 +379,12 @@ def _validate_section(data: dict[str, Any], source: str, prefix: str, top: bool)
 def _compile_patterns(patterns: list[str], source: str, key: str) -> Any:
     import pathspec
 
+    from audit.safety import path_pattern_problem
+
+    for pattern in patterns:
+        problem = path_pattern_problem(pattern)
+        if problem:
+            raise ConfigError(source, key, problem)
     try:
         return pathspec.GitIgnoreSpec.from_lines(patterns)
     except Exception as e:  # pathspec raises several types for bad patterns
@@ -438,7 +444,10 @@ def load_file(path: Path) -> Config:
 def find_config(start: Path) -> Path | None:
     """Search upward from ``start`` for ``audit.toml``, ``.audit.toml`` or a
     ``pyproject.toml`` with a ``[tool.audit]`` table."""
-    here = start.resolve()
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        here = Path(os.path.abspath(start))
     if here.is_file() or not here.exists():
         here = here.parent
     for d in (here, *here.parents):
