@@ -66,13 +66,14 @@ class DaskExecutor:
     def _materialize(self, inp: Input) -> Input | None:
         """The input with its bytes, or None when it must be checked here (unreadable, too large)."""
         from audit.engine import MAX_FILE_BYTES
+        from audit.safety import open_regular
 
         if inp.data is not None:
             return inp
         if inp.path is None:
             return None
         try:
-            with open(inp.path, "rb") as fh:
+            with open_regular(inp.path) as fh:  # never blocks on a FIFO or device
                 if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
                     return None
                 data = fh.read()
