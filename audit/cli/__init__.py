@@ -56,3 +56,8 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as e:  # never a traceback for users; --debug shows it
+        if "--debug" in (sys.argv[1:] if argv is None else argv):
+            raise
+        click.echo(f"audit: internal error: {type(e).__name__}: {e} (run again with --debug for the traceback)", err=True)
+        sys.exit(2)
