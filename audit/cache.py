@@ -263,7 +263,12 @@ class ResultCache:
             raise ValueError("entry does not belong to this key")
         display = inp.display
         kwargs = {name: decode(entry["result"][name]) for name in self._result_fields}
-        findings = [Finding(display, *(decode(v) for v in row)) for row in entry["findings"]]
+        # Scalars decode to themselves (tuples, dates... are encoded as objects): only
+        # containers need a look, which keeps a hit cheap for findings-heavy files.
+        findings = [
+            Finding(display, *[decode(v) if type(v) is dict or type(v) is list else v for v in row])
+            for row in entry["findings"]
+        ]
         return FileResult(path=display, findings=findings, **kwargs)
 
     # -- stores ------------------------------------------------------------------------------
