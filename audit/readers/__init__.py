@@ -9,6 +9,7 @@ the decoded source, so positions survive markup, entities and front matter.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import PurePath
 
 from audit.model import Document
@@ -76,10 +77,13 @@ def decode(data: bytes) -> str:
     return _normalise(text)
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def _normalise(text: str) -> str:
     # Old Mac line endings: a lone CR becomes LF. Same length, so offsets stay true.
     if "\r" in text:
-        text = text.replace("\r\n", "\x00").replace("\r", "\n").replace("\x00", "\r\n")
+        text = _LONE_CR.sub("\n", text)  # (a NUL placeholder would turn NUL bytes in the text into CRLF)
     return text
 
 
