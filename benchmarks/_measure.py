@@ -18,7 +18,8 @@ class Measured:
 
     seconds: float
     returncode: int
-    #: Largest resident set of any one process of the run (kB, from wait4).
+    #: Largest peak resident set (VmHWM) of any one process of the run (kB; sampled on Linux,
+    #: else ``ru_maxrss`` from wait4, which on Linux would include this script's own size).
     max_rss_kb: int
     #: Largest sum of resident sets over the process and its children, sampled (kB; Linux only, else 0).
     peak_tree_rss_kb: int
@@ -35,27 +36,34 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _rss_kb(pid: int) -> int:
+def _rss_kb(pid: int) -> tuple[int, int]:
+    """``(VmRSS, VmHWM)`` of a process in kB (zeros when it is gone)."""
+    rss = hwm = 0
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
                 if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
+                    rss = int(line.split()[1])
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+    except (OSError, ValueError):
         pass
-    return 0
+    return rss, hwm
 
 
-def _tree_rss_kb(pid: int) -> int:
-    total, todo, seen = 0, [pid], set()
+def _tree_rss_kb(pid: int) -> tuple[int, int]:
+    """Sum of VmRSS over the process tree, and the largest VmHWM in it."""
+    total, top, todo, seen = 0, 0, [pid], set()
     while todo:
         p = todo.pop()
         if p in seen:
             continue
         seen.add(p)
-        total += _rss_kb(p)
+        rss, hwm = _rss_kb(p)
+        total += rss
+        top = max(top, hwm)
         todo.extend(_children(p))
-    return total
+    return total, top
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None, stdout: int | None = subprocess.DEVNULL, cwd: Path | None = None) -> Measured:
@@ -63,12 +71,14 @@ def run(cmd: list[str], env: dict[str, str] | None = None, stdout: int | None = 
     full_env = {**os.environ, **(env or {})}
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=full_env, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            total, top = _tree_rss_kb(proc.pid)
+            peak[0] = max(peak[0], total)
+            peak[1] = max(peak[1], top)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True) if sys.platform.startswith("linux") else None
@@ -83,7 +93,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, stdout: int | None = 
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         sys.stderr.write(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}\n")
-    return Measured(seconds, proc.returncode, int(usage.ru_maxrss), peak[0])
+    return Measured(seconds, proc.returncode, peak[1] or int(usage.ru_maxrss), peak[0])
 
 
 def machine() -> dict[str, str]:
