@@ -139,8 +139,8 @@ def _config(data: bytes) -> None:
 
 
 CONFIG_SEEDS = [
-    b'include = ["*.md"]\nexclude = ["drafts/**"]\nfail_on = "warning"\n[readability]\nmetric = "smog_index"\ntarget = 8\n'
-    b'[rules.RD001]\nseverity = "error"\n[[overrides]]\nfiles = ["news/*.md"]\nselect = ["RD", "promotion"]\n',
+    (b'include = ["*.md"]\nexclude = ["drafts/**"]\nfail_on = "warning"\n[readability]\nmetric = "smog_index"\ntarget = 8\n'
+     b'[rules.RD001]\nseverity = "error"\n[[overrides]]\nfiles = ["news/*.md"]\nselect = ["RD", "promotion"]\n'),
     b'organizations = ["Acme"]\naccepted_terms = ["x"]\njobs = 2\ncache = false\n[rules.sentence-too-long]\nenabled = false\n',
 ]
 
