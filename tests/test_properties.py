@@ -222,3 +222,33 @@ def test_line_offsets_split_every_kind_of_line_break() -> None:
     assert line_offsets("a\nb\r\nc\rd") == [0, 2, 5, 7]
     assert line_offsets("a\n") == [0, 2]
     assert line_offsets("") == [0]
+
+
+def test_results_are_identical_across_runs_and_jobs(tmp_path: Any) -> None:
+    import json
+    import shutil
+    from pathlib import Path
+
+    from tests.test_hostile_corpus import run_cli
+
+    root = Path(__file__).resolve().parent.parent
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for p in sorted((root / "corpus").glob("*")):
+        if p.is_file():
+            shutil.copy(p, docs / p.name)
+    (docs / "crlf.md").write_bytes(b"# Iron\r\n\r\nIron cures tiredness in everyone.\r\nAlways.\r\n")
+    (docs / "old-mac.md").write_bytes(b"# Iron\r\rIron cures tiredness.\rMiracle!\r")
+    (docs / "binary.md").write_bytes(b"\x00\x01\x02" * 100)
+    (docs / "soup.html").write_text("<p>Miracle <b>cure<p>guaranteed</div>&amp;</i> 100% proven")
+
+    def run(*extra: str) -> dict[str, Any]:
+        proc = run_cli("check", "--format", "json", "--no-cache", *extra, "docs", cwd=tmp_path, timeout=300)
+        assert proc.returncode == 1, proc.stderr
+        data = json.loads(proc.stdout)
+        return {"files": data["files"], "summary": data["summary"]}
+
+    first = run("--jobs", "1")
+    assert len(first["files"]) == len(list(docs.iterdir()))
+    assert run("--jobs", "1") == first
+    assert run("--jobs", "2") == first
