@@ -376,6 +376,16 @@ class _Extractor(HTMLParser):
             return  # a bogus comment such as <!x>: not a place for suppressions
         self.comments.append((self.base + start, self.base + end, data))
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """``<![...]>``; a malformed one (where the standard library asserts) is skipped to ``>`` like a browser's bogus comment."""
+        pos = self.lineno, self.offset
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.lineno, self.offset = pos  # the failed scan had already moved the position
+            j = self.rawdata.find(">", i + 3)
+            return -1 if j == -1 else j + 1
+
     def finish(self) -> None:
         """Close everything still open at the end of the input."""
         self.close()
