@@ -99,7 +99,7 @@ def _parse(kind: str, raw: str) -> tuple[dict[str, Any], str | None]:
 
         try:
             data = yaml.safe_load(raw)
-        except yaml.YAMLError as e:
+        except (yaml.YAMLError, ValueError, OverflowError) as e:  # bad dates raise ValueError
             mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
             problem = getattr(e, "problem", None) or str(e).splitlines()[0]
             where = f" on line {mark.line + 2}, column {mark.column + 1}" if mark is not None else ""
