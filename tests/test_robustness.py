@@ -318,3 +318,24 @@ def test_report_file_names_cannot_escape_the_folder(tmp_path: Path) -> None:
     for bad in ("../index.html", "/etc/passwd", "..", "", "sub/../../x", "a/b"):
         with pytest.raises(ValueError):
             target(tmp_path, bad)
+
+
+# -- regressions found by fuzzing ---------------------------------------------------------------
+
+
+def test_a_malformed_marked_section_does_not_fail_the_file() -> None:
+    for fmt in ("html", "markdown"):
+        result = check_text("<p>Iron cures <![ tiredness [ x ]]> everyone.</p>\n<p>Second paragraph.</p>\n", fmt)
+        assert not any(f.category == "input" for f in result.findings), fmt
+    from audit.readers import parse
+
+    doc = parse("x.html", "<p>a\n <![\n b</p> c <p>d</p>", "html")
+    assert [(b.text, doc.source[slice(*b.source_span())]) for b in doc.blocks] == [("a c", "a\n <![\n b</p> c"), ("d", "d")]
+
+
+def test_an_impossible_front_matter_date_is_a_front_matter_error() -> None:
+    fm = split_front_matter("---\ntitle: a\ndate: 2024-00-01\n---\nBody\n")
+    assert fm.data == {} and "month must be in 1..12" in (fm.error or "")
+    result = check_text("---\ndate: 2024-13-01\n---\n\nIron cures tiredness in everyone.\n")
+    assert not any(f.rule == "IN900" for f in result.findings)
+    assert any(f.rule == "PV006" for f in result.findings)
