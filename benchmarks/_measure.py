@@ -23,6 +23,8 @@ class Measured:
     max_rss_kb: int
     #: Largest sum of resident sets over the process and its children, sampled (kB; Linux only, else 0).
     peak_tree_rss_kb: int
+    #: User plus system CPU time of the process and its children (robust to other load on the machine).
+    cpu_seconds: float = 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -93,7 +95,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, stdout: int | None = 
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         sys.stderr.write(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}\n")
-    return Measured(seconds, proc.returncode, peak[1] or int(usage.ru_maxrss), peak[0])
+    return Measured(seconds, proc.returncode, peak[1] or int(usage.ru_maxrss), peak[0], usage.ru_utime + usage.ru_stime)
 
 
 def machine() -> dict[str, str]:
