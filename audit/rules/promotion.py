@@ -61,6 +61,24 @@ def in_proper_name(an: Analysis, m: Match) -> bool:
     return any(len(w) >= 4 and w[:1].islower() for w in (toks.word(k) for k in range(1, len(toks))))
 
 
+def _quotable_hits(an: Analysis, family: str, options: dict[str, Any], message: str, quoted_note: str, fix: str) -> Iterator[Hit]:
+    """Hits for a lexicon family that is still reported inside quotations, at ``info`` there.
+
+    ``message`` has one ``{}`` for the matched text; ``fix`` is used when the
+    lexicon entry has no suggestion of its own.
+    """
+    for m in an.matches[family]:
+        if m.quoted and not options["quotations"] or in_proper_name(an, m):
+            continue
+        msg = message.format(_text(an, m))
+        sev = None
+        if m.quoted:
+            msg += f" (inside a quotation: {quoted_note})"
+            sev = "info"
+        assert m.entry is not None
+        yield _hit(an, m, msg, m.entry.suggestion or fix, sev, {"term": m.entry.phrase})
+
+
 def _sentence_words(info: BlockInfo, i: int) -> list[str]:
     lo, hi = info.sentence_of(i)
     return info.toks.lower[lo:hi]
@@ -101,17 +119,10 @@ class Puffery(LexiconRule):
     )
 
     def find(self, doc: Document, an: Analysis, options: dict[str, Any], settings: Any) -> Iterator[Hit]:
-        for m in an.matches["puffery"]:
-            if m.quoted and not options["quotations"] or in_proper_name(an, m):
-                continue
-            t = _text(an, m)
-            msg = f"Puffery: '{t}' praises instead of informing."
-            sev = None
-            if m.quoted:
-                msg += " (inside a quotation: check it is attributed and balanced)"
-                sev = "info"
-            assert m.entry is not None
-            yield _hit(an, m, msg, m.entry.suggestion or "Replace the praise with a specific, verifiable fact.", sev, {"term": m.entry.phrase})
+        return _quotable_hits(
+            an, "puffery", options, "Puffery: '{}' praises instead of informing.",
+            "check it is attributed and balanced", "Replace the praise with a specific, verifiable fact.",
+        )
 
 
 @register
@@ -359,17 +370,10 @@ class SensationalLanguage(LexiconRule):
     )
 
     def find(self, doc: Document, an: Analysis, options: dict[str, Any], settings: Any) -> Iterator[Hit]:
-        for m in an.matches["sensational"]:
-            if m.quoted and not options["quotations"] or in_proper_name(an, m):
-                continue
-            t = _text(an, m)
-            msg = f"Sensational language: '{t}' dramatises instead of giving the size of the effect."
-            sev = None
-            if m.quoted:
-                msg += " (inside a quotation: check it is balanced by the data)"
-                sev = "info"
-            assert m.entry is not None
-            yield _hit(an, m, msg, m.entry.suggestion or "Give the size of the effect with its source.", sev, {"term": m.entry.phrase})
+        return _quotable_hits(
+            an, "sensational", options, "Sensational language: '{}' dramatises instead of giving the size of the effect.",
+            "check it is balanced by the data", "Give the size of the effect with its source.",
+        )
 
 
 @register
