@@ -1,6 +1,6 @@
 """Throughput and latency of ``audit check``, side by side with proselint.
 
-    python benchmarks/speed.py DATASETS_DIR [--limit N] [--latency-runs 7] [--profile] [--json FILE]
+    python benchmarks/speed.py DATASETS_DIR [--limit N] [--latency-runs 7] [--stages] [--profile] [--json FILE]
 
 Writes each of the health news stories (DATASETS_DIR/health_news_stories.jsonl)
 as a ``.txt`` file (title on the first line, then the text) into a temporary
@@ -17,7 +17,8 @@ folder and measures, each as a separate process from start to exit:
 and prints articles/s, words/s (words = whitespace-separated tokens of the files, the same count
 for both tools), wall time, CPU time (user + system, all processes of the run: a measure that other
 load on the machine disturbs much less than wall time), and peak memory. The three audit outputs must be byte-identical; the
-script says so. ``--profile`` also profiles the library in this process (cProfile, top functions).
+script says so. ``--stages`` also times each pipeline stage and rule in this process (CPU time, no
+profiler; ``--stages-only`` does just that); ``--profile`` also profiles the library (cProfile).
 
 Nothing is installed by this script.
 """
@@ -79,6 +80,50 @@ def latency(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> dic
     return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3), "runs": runs}
 
 
+def stages(folder: Path) -> None:
+    """CPU time per pipeline stage and per rule, in this process, without a profiler.
+
+    Shared analyses (``doc.memo``) are charged to the first rule that asks for them.
+    """
+    import time
+    from collections import defaultdict
+
+    from audit.config import load
+    from audit.engine import active_rules, discover, read_input, to_finding
+    from audit.readability import measure
+    from audit.readers import decode, parse
+    from audit.rules.base import Context
+
+    cfg = load(None, [str(folder)])
+    inputs = discover([str(folder)], cfg)
+    cost: dict[str, float] = defaultdict(float)
+    clock = time.process_time
+    for inp in inputs:
+        settings = cfg.settings_for(inp.relpath)
+        t = clock()
+        doc = parse(inp.display, decode(read_input(inp)), inp.format)
+        t1 = clock()
+        list(doc.sentences())
+        t2 = clock()
+        doc.cache["readability"] = measure(doc, settings)
+        t3 = clock()
+        cost["read + parse"] += t1 - t
+        cost["segment (sentences, words)"] += t2 - t1
+        cost["readability measure"] += t3 - t2
+        for rule in active_rules(settings):
+            t = clock()
+            ctx = Context(settings.rule_options(rule), settings)
+            sev = settings.rule_severity(rule)
+            for hit in rule().check(doc, ctx):
+                to_finding(doc, rule, sev, hit)
+            cost[f"rule {rule.id} {rule.name}"] += clock() - t
+    total = sum(cost.values())
+    print(f"\n== CPU time by stage ({len(inputs)} files, {total:.2f} s) ==")
+    for name, sec in sorted(cost.items(), key=lambda kv: -kv[1]):
+        if sec >= 0.005 * total:
+            print(f"  {name:<50} {sec:7.2f} s  {100 * sec / total:5.1f} %")
+
+
 def profile(folder: Path, top: int = 30) -> None:
     """Profile the library in this process over the folder (no cache, one process)."""
     import cProfile
@@ -108,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="use only the first N stories")
     ap.add_argument("--latency-runs", type=int, default=7, help="runs for the single-file median (default 7)")
     ap.add_argument("--profile", action="store_true", help="also profile the library in this process")
+    ap.add_argument("--stages", action="store_true", help="also print CPU time per stage and rule (no profiler)")
+    ap.add_argument("--stages-only", action="store_true", help="only the per-stage timing (no subprocess runs)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
     args = ap.parse_args(argv)
@@ -125,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
 def _bench(args: argparse.Namespace, tmp: Path) -> int:
     folder = tmp / "stories"
     paths = write_stories(args.datasets, folder, args.limit)
+    if args.stages_only:
+        stages(folder)
+        return 0
     articles = len(paths)
     texts = [p.read_text(encoding="utf-8") for p in paths]
     words = sum(len(t.split()) for t in texts)
@@ -208,6 +258,8 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     if args.json:
         info.update(runs=rows, latency=lat, ratios=results, identical=same, single_file=one.name)
         args.json.write_text(json.dumps(info, indent=2) + "\n")
+    if args.stages:
+        stages(folder)
     if args.profile:
         profile(folder)
     return 0 if same else 1
