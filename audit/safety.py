@@ -26,7 +26,7 @@ import signal
 import stat
 import threading
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 #: Seconds one document may take (reading, parsing, rules); over it, checking stops with IN004.
 DOCUMENT_TIME_BUDGET = 20.0
@@ -117,16 +117,24 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     third-party parsers. Where that is impossible (no ``setitimer``, or not
     the main thread, e.g. a thread-based executor) the block runs unbounded.
     Budgets do not nest: an inner budget is ignored while an outer one runs.
+    The timer never interrupts an import (a half-initialised module would
+    break every later document) or a finalizer (which would swallow the
+    timeout): it fires again :data:`RETRY_SECONDS` later.
     """
     if seconds is None or not can_interrupt() or _ACTIVE[0]:
         yield
         return
     armed = [True]
 
-    def on_alarm(signum: int, frame: object) -> None:
-        if armed[0]:
-            armed[0] = False
-            raise DocumentTimeout(seconds)
+    def on_alarm(signum: int, frame: Any) -> None:
+        if not armed[0]:
+            return
+        if _in_import_or_finalizer(frame):
+            # Stopping here would leave a half-imported module or swallow the timeout: retry soon.
+            signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
+            return
+        armed[0] = False
+        raise DocumentTimeout(seconds)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     _ACTIVE[0] = True
@@ -141,6 +149,18 @@ def time_budget(seconds: float | None) -> Iterator[None]:
 
 
 _ACTIVE = [False]
+#: When the budget runs out inside an import or a finalizer, the timer fires again after this delay.
+RETRY_SECONDS = 0.05
+
+
+def _in_import_or_finalizer(frame: Any) -> bool:
+    """Whether ``frame`` runs inside the import machinery or a ``__del__`` (unsafe places to interrupt)."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename.startswith("<frozen importlib") or code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 _STAR_RUN = re.compile(r"\*+")
 
