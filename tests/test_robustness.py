@@ -339,3 +339,21 @@ def test_an_impossible_front_matter_date_is_a_front_matter_error() -> None:
     result = check_text("---\ndate: 2024-13-01\n---\n\nIron cures tiredness in everyone.\n")
     assert not any(f.rule == "IN900" for f in result.findings)
     assert any(f.rule == "PV006" for f in result.findings)
+
+
+@pytest.mark.skipif(not safety.can_interrupt(), reason="needs a POSIX interval timer in the main thread")
+def test_the_time_budget_never_interrupts_an_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import sys
+
+    (tmp_path / "slow_import_module.py").write_text("import time\ntime.sleep(0.4)\nLOADED = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    started = time.monotonic()
+    with pytest.raises(safety.DocumentTimeout), safety.time_budget(0.1):
+        module = importlib.import_module("slow_import_module")
+        assert module.LOADED  # the import completed although the budget ran out during it
+        while True:
+            time.sleep(0.01)  # the timeout arrives here, shortly after the import
+    assert time.monotonic() - started < 2
+    assert sys.modules["slow_import_module"].LOADED
+    sys.modules.pop("slow_import_module", None)
