@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from audit.engine import FileResult, Input
 
 #: Bumped when the entry layout changes.
-SCHEMA = 1
+SCHEMA = 2
 DEFAULT_MAX_MB = 512
 #: Remove unfinished temporary files older than this (seconds).
 _STALE_TMP = 3600
@@ -128,6 +128,16 @@ def decode(v: Any) -> Any:
             return _dt.time.fromisoformat(body)
         raise ValueError(f"unknown tag {tag!r}")
     return v
+
+
+def _changed(encoded: Any, value: Any) -> bool:
+    """Whether encoding changed a value (so reading it back needs :func:`decode`)."""
+    if type(encoded) is not type(value):
+        return True
+    try:
+        return bool(encoded != value)
+    except Exception:  # noqa: BLE001 - an exotic __eq__: decode to be safe
+        return True
 
 
 # -- fingerprints ------------------------------------------------------------------------------
@@ -262,13 +272,16 @@ class ResultCache:
         if entry.get("key") != key or entry.get("schema") != SCHEMA:
             raise ValueError("entry does not belong to this key")
         display = inp.display
-        kwargs = {name: decode(entry["result"][name]) for name in self._result_fields}
-        # Scalars decode to themselves (tuples, dates... are encoded as objects): only
-        # containers need a look, which keeps a hit cheap for findings-heavy files.
-        findings = [
-            Finding(display, *[decode(v) if type(v) is dict or type(v) is list else v for v in row])
-            for row in entry["findings"]
-        ]
+        stored = entry["result"]
+        kwargs = {name: stored[name] for name in self._result_fields}
+        # Only values that encoding changed (tuples, dates, odd keys) are decoded; the rest
+        # is plain JSON already, which keeps a hit cheap for findings-heavy files.
+        for name in entry["result_tagged"]:
+            kwargs[name] = decode(kwargs[name])
+        rows = entry["findings"]
+        for i, j in entry["tagged"]:
+            rows[i][j] = decode(rows[i][j])
+        findings = [Finding(display, *row) for row in rows]
         return FileResult(path=display, findings=findings, **kwargs)
 
     # -- stores ------------------------------------------------------------------------------
@@ -292,11 +305,31 @@ class ResultCache:
             return False
         key = self.key(inp, result.sha256)
         try:
+            stored: dict[str, Any] = {}
+            result_tagged = []
+            for name in self._result_fields:
+                value = getattr(result, name)
+                stored[name] = enc = encode(value)
+                if _changed(enc, value):
+                    result_tagged.append(name)
+            rows = []
+            tagged = []
+            for i, f in enumerate(result.findings):
+                row = []
+                for j, name in enumerate(self._finding_fields):
+                    value = getattr(f, name)
+                    enc = encode(value)
+                    if _changed(enc, value):
+                        tagged.append([i, j])
+                    row.append(enc)
+                rows.append(row)
             entry = {
                 "schema": SCHEMA,
                 "key": key,
-                "result": {name: encode(getattr(result, name)) for name in self._result_fields},
-                "findings": [[encode(getattr(f, name)) for name in self._finding_fields] for f in result.findings],
+                "result": stored,
+                "result_tagged": result_tagged,
+                "findings": rows,
+                "tagged": tagged,
             }
             blob = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except (Unserializable, ValueError, TypeError):

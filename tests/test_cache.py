@@ -241,3 +241,15 @@ def test_prune_removes_least_recently_used_entries(tmp_path: Path) -> None:
     assert set(left) == set(stored[-len(left):])  # the newest survive
     assert not (tmp_path / "c" / "v0").exists()
     assert c.prune(max_bytes=size) == 0
+
+
+def test_unicode_line_separators_survive_the_cache_and_the_json_output(tmp_path: Path, xdg: Path) -> None:
+    # U+2028 / U+0085 are left unescaped by JSON; they must neither break the report nor the cache.
+    f = tmp_path / "ls.md"
+    f.write_text("# T\n\nThis cures\u2028cancer and is 100% safe, a study proves.\x85Next.\n", encoding="utf-8")
+    fresh = cli_json(str(f))
+    cached = cli_json(str(f))
+    assert cached == fresh
+    doc = json.loads(cached)
+    texts = [x["match"] + x["message"] for x in doc["files"][0]["findings"]]
+    assert any("\u2028" in t for t in texts)

@@ -19,8 +19,9 @@ def dumps(obj: Any) -> str:
 
 
 def _indent(text: str, n: int) -> str:
-    pad = " " * n
-    return "\n".join(pad + line if i else line for i, line in enumerate(text.splitlines()))
+    # json.dumps escapes newlines inside strings, so every "\n" is structural. (splitlines()
+    # would also split at U+2028, U+0085... that JSON leaves unescaped, breaking the output.)
+    return text.replace("\n", "\n" + " " * n)
 
 
 class Reporter(Base):
