@@ -161,12 +161,27 @@ _WORKER_JOB: Job | None = None
 
 
 def _init_worker(job: Job) -> None:
-    """Pool initializer: keep the job and load the rules once per worker."""
+    """Pool initializer: keep the job, load the rules once, and exit if the parent dies."""
     global _WORKER_JOB
     _WORKER_JOB = job
+    import threading
+
     from audit.rules.base import all_rules
 
     all_rules()
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="audit-parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone (killed without shutting the pool down).
+
+    Otherwise workers would wait forever for work from a queue nobody writes to.
+    """
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _worker_batch(batch: list[Input]) -> list[FileResult]:

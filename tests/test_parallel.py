@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +181,44 @@ def test_overrides_apply_in_worker_processes(tmp_path: Path) -> None:
     # IN002 (binary) is an input problem and always reported; rules are off in drafts/ only.
     assert all(x["rule"].startswith("IN") for f in drafts for x in f["findings"])
     assert any(not x["rule"].startswith("IN") for f in final for x in f["findings"])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
+    make_files(tmp_path / "many", n=300)
+
+    def children(pid: int) -> list[int]:
+        out: list[int] = []
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out += [int(x) for x in fh.read().split()]
+        return out
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                return "\nState:\tZ" not in fh.read()
+        except OSError:
+            return False
+
+    audit = [sys.executable, "-m", "audit", "check", "--no-cache", "--jobs", "2", "-f", "json", str(tmp_path / "many")]
+    proc = subprocess.Popen(audit, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    for _ in range(400):  # wait for the pool to start
+        workers = children(proc.pid) if proc.poll() is None else []
+        if len(workers) >= 2 or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    if len(workers) < 2:
+        proc.kill()
+        pytest.skip("the run ended before its workers could be observed")
+    proc.kill()  # no chance to shut the pool down
+    proc.wait()
+    for _ in range(200):
+        if not any(alive(w) for w in workers):
+            break
+        time.sleep(0.05)
+    left = [w for w in workers if alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert not left
