@@ -21,7 +21,8 @@ class Measured:
     #: Largest peak resident set (VmHWM) of any one process of the run (kB; sampled on Linux,
     #: else ``ru_maxrss`` from wait4, which on Linux would include this script's own size).
     max_rss_kb: int
-    #: Largest sum of resident sets over the process and its children, sampled (kB; Linux only, else 0).
+    #: Largest sum of proportional set sizes over the process and its children, sampled
+    #: (kB; Linux only, else 0).
     peak_tree_rss_kb: int
     #: User plus system CPU time of the process and its children (robust to other load on the machine).
     cpu_seconds: float = 0.0
@@ -39,7 +40,12 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss_kb(pid: int) -> tuple[int, int]:
-    """``(VmRSS, VmHWM)`` of a process in kB (zeros when it is gone)."""
+    """``(PSS or VmRSS, VmHWM)`` of a process in kB (zeros when it is gone).
+
+    The proportional set size counts pages shared with other processes (a forked
+    worker's inherited pages) once across them, so summing it over a process tree
+    gives the memory the run really uses; VmRSS is the fallback.
+    """
     rss = hwm = 0
     try:
         with open(f"/proc/{pid}/status") as fh:
@@ -48,13 +54,18 @@ def _rss_kb(pid: int) -> tuple[int, int]:
                     rss = int(line.split()[1])
                 elif line.startswith("VmHWM:"):
                     hwm = int(line.split()[1])
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    rss = int(line.split()[1])
+                    break
     except (OSError, ValueError):
         pass
     return rss, hwm
 
 
 def _tree_rss_kb(pid: int) -> tuple[int, int]:
-    """Sum of VmRSS over the process tree, and the largest VmHWM in it."""
+    """Sum of PSS (else VmRSS) over the process tree, and the largest VmHWM in it."""
     total, top, todo, seen = 0, 0, [pid], set()
     while todo:
         p = todo.pop()

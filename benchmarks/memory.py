@@ -5,9 +5,10 @@
 Builds synthetic corpora of the given sizes with :mod:`synth_corpus` (paragraphs
 sampled from the health news stories; about 400 words per article), runs
 ``audit check DIR -f json --no-cache`` on each with standard output discarded,
-and prints wall time, articles/s and the peak resident memory: of the largest
-single process (``wait4``), and of all processes together (sampled from
-``/proc`` every 50 ms). Flat memory means these stay about the same from 1,000
+and prints wall time, articles/s and the peak memory: the peak resident set of
+the largest single process (VmHWM), and the largest sum over all processes of
+their proportional set sizes (shared pages counted once; sampled from ``/proc``
+every 50 ms). Flat memory means these stay about the same from 1,000
 to 100,000 files. The corpora are kept in ``--work`` (default: a temporary
 folder, removed afterwards); 100,000 articles take about 300 MB of disk.
 """
