@@ -29,7 +29,7 @@ def one(text: str, fmt: str = "markdown"):
         ("Iron supplementation reduces symptoms of restless legs.", "direct_causal"),
         ("Smoking causes lung cancer.", "direct_causal"),
         ("Regular exercise prevents heart disease.", "direct_causal"),
-        ("Restless legs syndrome affects about 5% of adults.", "direct_causal"),
+        ("Restless legs syndrome affects about 5% of adults.", None),  # prevalence: no relation
         ("About 5% of adults in Europe report restless legs at night.", None),
     ],
 )

@@ -172,6 +172,17 @@ def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
 # ---------------------------------------------------------------- hedges
 
 
+_PREVALENCE_VERBS = ("affect", "impact", "strike", "strikes", "struck", "hit", "hits")
+
+
+def _prevalence_verb(c: Cue, spans: list[tuple[int, int]], words: list[str], stat_starts: set[int]) -> bool:
+    """Whether relation cue ``c`` is a prevalence verb followed (within two tokens) by a statistic."""
+    j = next((k for k, sp in enumerate(spans) if sp[1] == c.end), -1)
+    if j < 0 or not words[j].startswith(_PREVALENCE_VERBS):
+        return False
+    return any(k in stat_starts for k in range(j + 1, j + 4))
+
+
 def _valid_hedge(m: Match, words: list[str]) -> bool:
     i, j = m.i, m.j
     w = words[i]
@@ -384,8 +395,14 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
             continue
         sa.absolutes.append(_cue(spans, text, m.i, m.j, kind="absolute"))
 
-    for a, b in _statistics(words):
+    stats = _statistics(words)
+    for a, b in stats:
         sa.statistics.append(_cue(spans, text, a, b, kind="statistic"))
+    if stats and sa.relations:
+        # "affects 1 in 2 adults", "affects about 37% of women": a prevalence verb whose
+        # object is the number states how common something is, not what it does.
+        starts = {a for a, _ in stats}
+        sa.relations = [c for c in sa.relations if not _prevalence_verb(c, spans, words, starts)]
 
     rel_tokens = [(m_i, m_j) for m_i, m_j in ((c.start, c.end) for c in sa.relations)]
     for i, w in enumerate(words):
