@@ -23,6 +23,20 @@ def check_text(text: str, fmt: str = "markdown", config: dict[str, Any] | None =
     return check_input(inp, cfg, select=select)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the tests' incremental cache out of the user's cache folder."""
+    import os
+
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
 @pytest.fixture
 def run_text():
     return check_text
