@@ -160,16 +160,16 @@ class InlineExecutor:
 _WORKER_JOB: Job | None = None
 
 
-def _init_worker(job: Job) -> None:
-    """Pool initializer: keep the job, load the rules once, and exit if the parent dies."""
+def _init_worker(job: Job, parent: int) -> None:
+    """Pool initializer: exit if the parent (pid ``parent``) dies; keep the job; load the rules once."""
     global _WORKER_JOB
-    _WORKER_JOB = job
     import threading
 
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="audit-parent-watch", daemon=True).start()
+    _WORKER_JOB = job
     from audit.rules.base import all_rules
 
     all_rules()
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="audit-parent-watch", daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -217,7 +217,7 @@ class LocalExecutor:
         job = Job(portable_config(self.job.cfg), self.job.select, self.job.ignore, self.job.debug)
         gc.freeze()
         try:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(job,))
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(job, os.getpid()))
             fut: Future[list[FileResult]] = self._pool.submit(_worker_batch, batch)
         finally:
             gc.unfreeze()
