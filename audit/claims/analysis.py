@@ -22,11 +22,12 @@ into source offsets with the block's span map only when reported.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
 from audit.claims.evidence import Citation, DocumentEvidence, find_references, looks_like_heading, sentence_citations
-from audit.claims.lexicon import Lexicons, Match, is_number, lexicons
+from audit.claims.lexicon import _NUM_WORDS, Lexicons, Match, is_number, lexicons
 from audit.model import Block, Document, Sentence
 
 SUPPORT_LEVELS = ("none", "vague", "named", "cited")
@@ -65,7 +66,11 @@ _POPULATION = frozenset({
     "fold", "percent", "%", "per", "cent",
 })
 _QUANT_WORDS = frozenset({"millions", "thousands", "billions", "hundreds", "majority", "half", "third", "quarter", "one-third", "two-thirds", "one-quarter", "one-fifth", "twice", "double", "triple", "tenfold", "twofold", "threefold"})
+#: Words that can start a statistic (besides anything starting with a digit).
+_STAT_TRIGGERS = _NUM_WORDS | {w + "%" for w in _NUM_WORDS} | _QUANT_WORDS | {"most", "many"}
 _YEARISH = re.compile(r"(?:19|20)\d\d")
+_DIGIT = re.compile(r"\d")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORDISH = re.compile(r"\w")
 _TREEBANK_MAP = {"n't": "not", "ca": "can", "wo": "will", "``": '"', "''": '"', "sha": "shall"}
 _TRAILING_MARK = re.compile(r"[ \t]{0,2}(?:\[\^[^\]\s]{1,40}\](?!:)|\[\d{1,3}(?:[-\u2013, ]{1,3}\d{1,3}){0,20}\]|[\u00b9\u00b2\u00b3\u2074-\u2079\u2070\u207b,]{1,20})+")
@@ -141,32 +146,66 @@ class SentenceAnalysis:
 # ---------------------------------------------------------------- tokens
 
 
+_FALLBACK_TOKEN = re.compile(r"\w[\w'\-.%]*\w%?|\w|[^\w\s]")
+_TREEBANK_KEYS = frozenset(_TREEBANK_MAP)
+#: The last block text lower-cased by :func:`_lower_text` and its lower-case form.
+_LOWER_CACHE: list[str] = ["", ""]
+
+
+def _lower_text(text: str) -> str | None:
+    """``text.lower()`` when slicing it gives each token's own lower-case form, else None.
+
+    That holds unless lower-casing changes the length (dotted capital I) or depends on
+    context (Greek capital sigma). The last block's result is kept: its sentences come in a row.
+    """
+    cache = _LOWER_CACHE
+    if cache[0] is text:
+        return cache[1]
+    if "\u03a3" in text:
+        return None
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    cache[0], cache[1] = text, low
+    return low
+
+
 def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
     """Token spans (block offsets) and normalised lower-case words."""
     text = sentence.block.text
-    spans = list(sentence.tokens)
+    start, end = sentence.start, sentence.end
+    spans = sentence.tokens
     if not spans:
-        spans = [(sentence.start + m.start(), sentence.start + m.end()) for m in re.finditer(r"\w[\w'\-.%]*\w%?|\w|[^\w\s]", sentence.text)]
+        spans = [m.span() for m in _FALLBACK_TOKEN.finditer(text, start, end)]
     # Word tokenisers differ in whether they keep punctuation; the analysis needs it
     # (clause breaks, list labels), so punctuation in the gaps becomes tokens too.
     full: list[tuple[int, int]] = []
-    prev_end = sentence.start
-    for a, b in spans + [(sentence.end, sentence.end)]:
+    add = full.append
+    prev_end = start
+    for a, b in spans:
         if a > prev_end and not text[prev_end:a].isspace():
             for k in range(prev_end, a):
                 ch = text[k]
                 if not ch.isspace() and not ch.isalnum():
-                    full.append((k, k + 1))
+                    add((k, k + 1))
         if b > a:
-            full.append((a, b))
+            add((a, b))
         prev_end = max(prev_end, b)
-    spans = full
-    words = []
-    for a, b in spans:
-        w = text[a:b].lower()
-        words.append(_TREEBANK_MAP.get(w, w))
+    if end > prev_end and not text[prev_end:end].isspace():
+        for k in range(prev_end, end):
+            ch = text[k]
+            if not ch.isspace() and not ch.isalnum():
+                add((k, k + 1))
+    low = _lower_text(text)
+    if low is None:
+        words = [text[a:b].lower() for a, b in full]
+    else:
+        words = [low[a:b] for a, b in full]
+    if not _TREEBANK_KEYS.isdisjoint(words):
+        tm = _TREEBANK_MAP
+        words = [tm.get(w, w) for w in words]
     # "can" + "not" written "cannot" is one token in NLTK.
-    return spans, words
+    return full, words
 
 
 # ---------------------------------------------------------------- hedges
@@ -175,9 +214,27 @@ def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
 _PREVALENCE_VERBS = ("affect", "impact", "strike", "strikes", "struck", "hit", "hits")
 
 
+def _first_index(spans: list[tuple[int, int]], side: int, offset: int) -> int:
+    """Index of the first span whose start (``side`` 0) or end (``side`` 1) is ``offset``, or -1."""
+    for k, sp in enumerate(spans):
+        if sp[side] == offset:
+            return k
+    return -1
+
+
+def _medical_terms(words: list[str], lex: Lexicons) -> list[str]:
+    """Sorted distinct words of the medical vocabulary (plurals folded)."""
+    distinct = set(words)
+    found = distinct & lex.medical
+    for w in distinct - found:
+        if len(w) > 4 and w[-1] == "s" and lex.is_medical(w):
+            found.add(w)
+    return sorted(found)
+
+
 def _prevalence_verb(c: Cue, spans: list[tuple[int, int]], words: list[str], stat_starts: set[int]) -> bool:
     """Whether relation cue ``c`` is a prevalence verb followed (within two tokens) by a statistic."""
-    j = next((k for k, sp in enumerate(spans) if sp[1] == c.end), -1)
+    j = _first_index(spans, 1, c.end)
     if j < 0 or not words[j].startswith(_PREVALENCE_VERBS):
         return False
     return any(k in stat_starts for k in range(j + 1, j + 4))
@@ -233,8 +290,14 @@ def _statistics(words: list[str]) -> list[tuple[int, int]]:
     """Token ranges of statistics: percentages, "1 in 5", counts of people, "millions"."""
     out: list[tuple[int, int]] = []
     n = len(words)
-    i = 0
-    while i < n:
+    # Only a number, a quantity word or "most"/"many" can start a statistic.
+    triggers = _STAT_TRIGGERS
+    if triggers.isdisjoint(words) and _DIGIT.search(" ".join(words)) is None:
+        return out
+    free = 0
+    for i in [k for k, w in enumerate(words) if w in triggers or w[:1].isdecimal()]:
+        if i < free:
+            continue
         w = words[i]
         hit: tuple[int, int] | None = None
         if w.endswith("%") and is_number(w[:-1] or "x"):
@@ -258,9 +321,7 @@ def _statistics(words: list[str]) -> list[tuple[int, int]]:
             hit = (i, i + 2)
         if hit:
             out.append(hit)
-            i = hit[1]
-        else:
-            i += 1
+            free = hit[1]
     return out
 
 
@@ -269,12 +330,38 @@ def _named_sources(spans: list[tuple[int, int]], raw: list[str], words: list[str
     "published in <Name>", "a 2019 study"."""
     out: list[tuple[int, int]] = []
     n = len(raw)
-    for i in range(n):
-        for seq in lex.named_first.get(raw[i], ()):
-            k = len(seq)
-            if tuple(raw[i : i + k]) == seq:
-                out.append((i, i + k))
-                break
+    named_first = lex.named_first
+    if not named_first.keys().isdisjoint(raw):
+        for i in range(n):
+            for seq in named_first.get(raw[i], ()):
+                k = len(seq)
+                if tuple(raw[i : i + k]) == seq:
+                    out.append((i, i + k))
+                    break
+    distinct = set(words)
+    if not _NAMED_CUES.isdisjoint(distinct):
+        _named_cues(words, raw, lex, out)
+    if not lex.source_nouns.isdisjoint(distinct):
+        for i in range(1, n - 2):
+            if words[i + 1] in lex.source_nouns and words[i - 1] in ("a", "the", "one") and _YEARISH.fullmatch(words[i]):
+                # "a 2019 study in JAMA": a dated study is a named (if unlocated) source.
+                out.append((i - 1, i + 2))
+    out.sort(key=lambda r: (r[0], -r[1]))
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+_NAMED_CUES = frozenset({"according", "published", "reported", "appeared"})
+
+
+def _named_cues(words: list[str], raw: list[str], lex: Lexicons, out: list[tuple[int, int]]) -> None:
+    """Add "according to <Name>" and "published in <Name>" ranges to ``out``."""
+    n = len(raw)
     for i in range(n - 2):
         if words[i] == "according" and words[i + 1] == "to":
             j = i + 2
@@ -287,18 +374,6 @@ def _named_sources(spans: list[tuple[int, int]], raw: list[str], words: list[str
                 out.append((i, k))
         if words[i] in ("published", "reported", "appeared") and words[i + 1] == "in" and raw[i + 2][:1].isupper():
             out.append((i, i + 3))
-    for i in range(n - 2):
-        if _YEARISH.fullmatch(words[i]) and words[i + 1] in lex.source_nouns and i > 0 and words[i - 1] in ("a", "the", "one"):
-            # "a 2019 study in JAMA": a dated study is a named (if unlocated) source.
-            out.append((i - 1, i + 2))
-    out.sort(key=lambda r: (r[0], -r[1]))
-    merged: list[tuple[int, int]] = []
-    for a, b in out:
-        if merged and a < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
 
 
 def _vague(words: list[str], raw: list[str], lex: Lexicons) -> list[tuple[int, int]]:
@@ -307,8 +382,10 @@ def _vague(words: list[str], raw: list[str], lex: Lexicons) -> list[tuple[int, i
     for m in lex.vague.find(words):
         out.append((m.i, m.j))
     n = len(words)
-    for i, w in enumerate(words):
-        if w in lex.source_nouns and (not raw[i][:1].isupper() or i == 0):
+    source_nouns = lex.source_nouns
+    for i in [] if source_nouns.isdisjoint(words) else range(n):
+        w = words[i]
+        if w in source_nouns and (not raw[i][:1].isupper() or i == 0):
             # a reporting verb within the next four tokens ("studies have consistently shown")
             for m in lex.report_verbs.find(words[i + 1 : min(n, i + 5)]):
                 if all(words[i + 1 + t] not in (".", ";") for t in range(m.i)):
@@ -339,11 +416,14 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     text = block.text
     spans, words = _tokens(sentence)
     raw = [text[a:b] for a, b in spans]
-    sa = SentenceAnalysis(sentence=sentence, block_index=block_index, text=sentence.text.strip())
+    stext = text[sentence.start : sentence.end]
+    sa = SentenceAnalysis(sentence=sentence, block_index=block_index, text=stext.strip())
     sa.words, sa.raw = words, raw
-    stext = sentence.text.rstrip()
-    sa.question = stext.endswith(("?", "?\"", "?\u201d"))
-    sa.has_number = any(ch.isdigit() for ch in sentence.text)
+    sa.question = stext.rstrip().endswith(("?", "?\"", "?\u201d"))
+    # ``\d`` finds the usual digits fast; other characters that count as digits are not ASCII.
+    sa.has_number = _DIGIT.search(stext) is not None or (
+        not stext.isascii() and any(ch.isdigit() for ch in _NON_ASCII.findall(stext))
+    )
 
     hedges = find_hedges(words, lex)
     sa.hedges = [_cue(spans, text, m.i, m.j, kind="hedge") for m in hedges]
@@ -404,20 +484,22 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
         starts = {a for a, _ in stats}
         sa.relations = [c for c in sa.relations if not _prevalence_verb(c, spans, words, starts)]
 
-    rel_tokens = [(m_i, m_j) for m_i, m_j in ((c.start, c.end) for c in sa.relations)]
-    for i, w in enumerate(words):
-        if w in lex.intensifiers:
-            a = spans[i][0]
-            if any(s <= a < e for s, e in rel_tokens):
-                continue
-            near = [c for c in sa.relations if c.kind in ("efficacy", "prevention", "causal", "mechanism")]
-            for c in near:
-                # within three tokens before the cue, or right after it
-                ci = next((k for k, sp in enumerate(spans) if sp[0] == c.start), -1)
-                cj = next((k for k, sp in enumerate(spans) if sp[1] == c.end), -1)
-                if (0 <= ci - i <= 3) or (0 <= i - cj <= 2):
-                    sa.intensifiers.append(_cue(spans, text, i, i + 1, kind="intensifier"))
-                    break
+    intensifiers = lex.intensifiers
+    if not intensifiers.isdisjoint(words):
+        rel_tokens = [(c.start, c.end) for c in sa.relations]
+        near = [c for c in sa.relations if c.kind in ("efficacy", "prevention", "causal", "mechanism")]
+        # Token index of each cue's first and last token (the first token with that offset).
+        near_idx = [(_first_index(spans, 0, c.start), _first_index(spans, 1, c.end)) for c in near]
+        for i, w in enumerate(words):
+            if w in intensifiers:
+                a = spans[i][0]
+                if any(s <= a < e for s, e in rel_tokens):
+                    continue
+                for ci, cj in near_idx:
+                    # within three tokens before the cue, or right after it
+                    if (0 <= ci - i <= 3) or (0 <= i - cj <= 2):
+                        sa.intensifiers.append(_cue(spans, text, i, i + 1, kind="intensifier"))
+                        break
 
     named = _named_sources(spans, raw, words, lex)
     for a, b in named:
@@ -426,7 +508,7 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
         # "a 2019 study in JAMA found": the study is named, not vague
         if not any(a < nb and na < b + 3 for na, nb in named):
             sa.vague.append(_cue(spans, text, a, b, kind="vague"))
-    sa.medical_terms = sorted({w for w in words if lex.is_medical(w)})
+    sa.medical_terms = _medical_terms(words, lex)
     if sa.vague:
         # "research identifies ...": the reporting verb of an attribution is not a diagnosis cue.
         sa.kind_cues = [c for c in sa.kind_cues if not any(v.start <= c.start < v.end for v in sa.vague)]
@@ -459,12 +541,15 @@ _REPORTING = frozenset({
     "proposes", "proposed", "implies", "imply", "implied", "implying",
 })
 _OBLIGATION = frozenset({"should", "must", "needed", "necessary", "warranted", "recommend", "recommended", "recommends", "ought"})
+_RECOMMEND_CUES = _OBLIGATION | {"need", "needs", "research", "studies", "study", "trials", "work", "investigation"}
 _FUTURE = frozenset({"future", "further", "additional", "larger", "more"})
 _DEGREE = frozenset({"significantly", "slightly", "much", "markedly", "substantially", "considerably", "marginally", "somewhat", "far", "statistically", "not", "also", "further"})
 
 
 def _recommendation(words: list[str]) -> bool:
     """"Should", "must", "are needed", "further studies are necessary": a recommendation, not a finding."""
+    if _RECOMMEND_CUES.isdisjoint(words):
+        return False
     for k, w in enumerate(words):
         if w in _OBLIGATION:
             return True
@@ -545,17 +630,28 @@ def _advice(words: list[str], lex: Lexicons) -> bool:
     return bool(lex.advice.find(words))
 
 
+def _at_least_words(raw: list[str], k: int) -> bool:
+    """Whether at least ``k`` tokens hold a word character."""
+    if k <= 0:
+        return True
+    for w in raw:
+        if _WORDISH.search(w):
+            k -= 1
+            if k == 0:
+                return True
+    return False
+
+
 def decide(sa: SentenceAnalysis, words: list[str], raw: list[str], lex: Lexicons, context_medical: bool) -> None:
     """Decide whether an analysed sentence is a claim, and record why."""
     block = sa.block
-    nwords = sum(1 for w in raw if _WORDISH.search(w))
     if block.kind == "heading" or (looks_like_heading(block) and len(block.sentences) <= 1):
         sa.claim, sa.reason = False, "heading or title: not a claim"
         return
     if sa.question:
         sa.claim, sa.reason = False, "question"
         return
-    if nwords < 3:
+    if not _at_least_words(raw, 3):
         sa.claim, sa.reason = False, "fragment of fewer than three words"
         return
     strong = [c for c in sa.relations if c.kind in ("efficacy", "prevention")]
@@ -603,6 +699,7 @@ def analyse_document(doc: Document, settings: Any) -> list[SentenceAnalysis]:
     ev = find_references(doc, settings)
     doc.cache["claims:evidence"] = ev
     links = sorted(doc.links, key=lambda ln: ln.start)
+    link_starts = [ln.start for ln in links]
     out: list[SentenceAnalysis] = []
     sentences = list(doc.sentences())
     prev_medical = False
@@ -621,8 +718,11 @@ def analyse_document(doc: Document, settings: Any) -> list[SentenceAnalysis]:
             b = tail.end()
         consumed[bi] = max(consumed.get(bi, 0), b)
         if b > a:
-            ss, se = s.block.map.span(a, b)
-            s_links = [ln for ln in links if ln.start < se and ln.end > ss]
+            if links:
+                ss, se = s.block.map.span(a, b)
+                s_links = [ln for ln in links[: bisect_left(link_starts, se)] if ln.end > ss]
+            else:
+                s_links = []
             sa.citations = sentence_citations(doc, ev, s.block, a, b, settings, s_links)
         if bi in ev.reference_blocks:
             sa.claim, sa.reason = False, "reference list entry"

@@ -48,6 +48,8 @@ JOURNAL_RE = re.compile(r"\b(?:19|20)\d\d\b[^;\n]{0,15};\s{0,2}\d{1,4}(?:\(\d{1,
 ENTRY_NUM_RE = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)]|\^(\d{1,3})[.:]?)\s+")
 FOOTDEF_RE = re.compile(r"(?m)^[ \t]{0,3}\[\^([^\]\s]{1,40})\]:[ \t]*(\S[^\n]{0,2000})")
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+#: What any in-text marker or identifier needs (a quick test before the patterns above).
+_ANY_MARK = re.compile(r"[\[(\u2070\u00b9\u00b2\u00b3\u2074-\u2079]|10\.|PMC|NCT|(?i:pmid)")
 
 _SUP_DIGITS = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9", "\u207b": "-"}
 
@@ -226,7 +228,12 @@ class DocumentEvidence:
     has_markers: bool = False
 
     def by_key(self) -> dict[str, Reference]:
-        return {r.key: r for r in self.references}
+        """References by key (the last entry wins for a repeated key)."""
+        cached = self.__dict__.get("_by_key")
+        if cached is None or cached[0] != len(self.references):
+            cached = (len(self.references), {r.key: r for r in self.references})
+            self.__dict__["_by_key"] = cached
+        return cached[1]
 
 
 def _heading_text(text: str) -> str:
@@ -343,6 +350,9 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
                 c.references.append(r)
 
     taken: list[tuple[int, int]] = []
+    if _ANY_MARK.search(text) is None:
+        # No bracket, parenthesis, superscript or identifier: only links and HTML markers can cite.
+        text = ""
     for m in NUMERIC_RE.finditer(text):
         s, e = sm.span(a + m.start(), a + m.end())
         c = Citation("numeric", m.group(0), s, e, keys=[str(n) for n in expand_numbers(m.group(1))])

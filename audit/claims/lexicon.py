@@ -26,7 +26,8 @@ _NUM_RE = re.compile(r"\d[\d,.]*%?")
 
 def is_number(word: str) -> bool:
     """Whether a lower-case token is a number (digits or a number word)."""
-    return bool(_NUM_RE.fullmatch(word)) or word in _NUM_WORDS
+    # ``\d`` is any Unicode decimal digit (category Nd), as is ``str.isdecimal``.
+    return word in _NUM_WORDS or (word[:1].isdecimal() and _NUM_RE.fullmatch(word) is not None)
 
 
 def inflect(lemma: str) -> list[str]:
@@ -85,14 +86,6 @@ class Match:
     pattern: Pattern
 
 
-def _slot_ok(slot: Slot, word: str) -> bool:
-    if slot is None:
-        return True
-    if slot == "NUM":
-        return is_number(word)
-    return word in slot  # type: ignore[operator]
-
-
 class TokenMatcher:
     """Finds lexicon entries in a sequence of lower-case tokens."""
 
@@ -111,32 +104,53 @@ class TokenMatcher:
 
     def find(self, words: list[str], longest: bool = True) -> list[Match]:
         """Matches, left to right; with ``longest`` they do not overlap."""
+        by_first = self.by_first
+        num_first = self.num_first
+        if num_first:
+            starts = [i for i, w in enumerate(words) if w in by_first or is_number(w)]
+        elif by_first.keys().isdisjoint(words):
+            return []
+        else:
+            starts = [i for i, w in enumerate(words) if w in by_first]
         out: list[Match] = []
         n = len(words)
-        i = 0
-        by_first = self.by_first
-        while i < n:
-            cands = by_first.get(words[i])
-            if self.num_first and is_number(words[i]):
-                cands = (cands or []) + self.num_first
+        free = 0
+        for i in starts:
+            if i < free:
+                continue
+            w = words[i]
+            cands = by_first.get(w)
+            if num_first and is_number(w):
+                cands = (cands or []) + num_first
             if not cands:
-                i += 1
                 continue
             best: Match | None = None
             for p in cands:
-                k = len(p.slots)
+                slots = p.slots
+                k = len(slots)
                 if i + k > n:
                     continue
-                if all(_slot_ok(p.slots[t], words[i + t]) for t in range(1, k)):
+                ok = True
+                for t in range(1, k):
+                    slot = slots[t]
+                    if slot is None:
+                        continue
+                    word = words[i + t]
+                    if slot == "NUM":
+                        if not is_number(word):
+                            ok = False
+                            break
+                    elif word not in slot:  # type: ignore[operator]
+                        ok = False
+                        break
+                if ok:
                     if best is None or k > best.j - best.i:
                         best = Match(i, i + k, p)
                     if not longest:
                         out.append(Match(i, i + k, p))
             if longest and best is not None:
                 out.append(best)
-                i = best.j
-            else:
-                i += 1
+                free = best.j
         return out
 
 
@@ -219,7 +233,7 @@ class Lexicons:
         """Whether any word names a treatment: listed, or a drug name by its USAN stem."""
         if not self.treatments.isdisjoint(words):
             return True
-        return any(len(w) > 6 and w.endswith(_DRUG_STEMS) for w in words)
+        return any(w.endswith(_DRUG_STEMS) for w in [w for w in words if len(w) > 6])
 
     def is_medical(self, word: str) -> bool:
         """Whether a lower-case word is in the medical vocabulary (plurals folded)."""
