@@ -109,11 +109,18 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _sentence_starts(toks: Tokens) -> list[int]:
-    starts = [0] if len(toks) else []
-    for i in range(1, len(toks)):
-        if not toks.joined[i] and _SENT_END.search(toks.gap(i)):
-            starts.append(i)
-    return starts
+    n = len(toks)
+    if not n:
+        return []
+    joined, gap, search = toks.joined, toks.gap, _SENT_END.search
+    return [0] + [i for i in range(1, n) if not joined[i] and search(gap(i))]
+
+
+def _joined_without_space(toks: Tokens) -> int:
+    """Tokens joined to the previous one by a gap without a space (a hyphen): "state-of-the-art"."""
+    n = len(toks)
+    gaps = toks.gaps if toks.gaps else [toks.gap(i) for i in range(n)]
+    return sum(1 for j, g in zip(toks.joined[1:], gaps[1:n]) if j and g and " " not in g)
 
 
 @lru_cache(maxsize=64)
@@ -157,7 +164,7 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
     for block in doc.blocks:
         toks = tokenize(block.text)
         # Words as a reader counts them: "state-of-the-art" is one word.
-        words += len(toks) - sum(1 for i in range(1, len(toks)) if toks.joined[i] and toks.starts[i] > toks.ends[i - 1] and " " not in toks.gap(i))
+        words += len(toks) - _joined_without_space(toks)
         covered: set[int] = set()
         if acc_matcher is not None:
             for i, j, _ in acc_matcher.find(toks):
@@ -178,7 +185,10 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
         matches[name] = found
     # Star ratings are not words; a tiny separate pattern.
     for bi, info in enumerate(blocks):
-        for m in _STARS.finditer(info.block.text):
+        text = info.block.text
+        if "\u2605" not in text and "\u2b50" not in text:
+            continue
+        for m in _STARS.finditer(text):
             matches["testimonial"].append(Match("testimonial", bi, m.start(), m.end(), None, info.is_quoted(m.start()), {"stars": True}))
     return Analysis(blocks, words, matches, _organisations(doc, settings, blocks))
 
@@ -260,6 +270,9 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     providers = cues.get("provider_nouns", frozenset())
     endorse = cues.get("endorse_verbs", frozenset())
     stop = load_words("seo", "stopwords.txt")
+    domains_in: dict[int, list[tuple[int, int, int, str]]] = {}
+    for d in found_domains:
+        domains_in.setdefault(d[0], []).append(d)
     for bi, info in enumerate(blocks):
         toks = info.toks
         taken: set[int] = set()
@@ -268,7 +281,7 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
                 continue
             out.append(Match("organization", bi, toks.starts[i], toks.ends[j - 1], entry, info.is_quoted(toks.starts[i]), {"how": "configured", "name": entry.phrase}))
             taken.update(range(i, j))
-        for d_bi, a, b, how in found_domains:
+        for d_bi, a, b, how in domains_in.get(bi, ()):
             if d_bi == bi:
                 out.append(Match("organization", bi, a, b, None, info.is_quoted(a), {"how": how, "name": info.block.text[a:b], "domain": True}))
         if info.block.kind == "heading" and not cores:
@@ -305,6 +318,8 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
 def _capitalised_names(toks: Tokens, suffixes: frozenset[str], inner: frozenset[str]) -> list[tuple[int, int]]:
     """Token ranges of capitalised multiword names ending in an organisation word."""
     out: list[tuple[int, int]] = []
+    if suffixes.isdisjoint(toks.lower):
+        return out  # a name must end in an organisation word
     n = len(toks)
     i = 0
     while i < n:

@@ -25,13 +25,16 @@ left to right; it runs over a simple word tokenisation of the block text
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
 #: A word: letters/digits, with inner apostrophes ("don't", "patient's").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+#: The same, as one group: ``split`` then alternates gaps and words.
+_WORD_SPLIT = re.compile("(" + _WORD.pattern + ")")
 #: Characters allowed between two words of one phrase (spaces and hyphens of any kind).
 _JOINER_CHARS = " \t\n\r\u00a0-\u2010\u2011\u2012\u2013"
 _BRACES = re.compile(r"\{([^{}]*)\}")
@@ -60,12 +63,16 @@ class Tokens:
     lower: list[str]
     #: ``joined[i]`` is True when only spaces/hyphens separate token ``i - 1`` and token ``i``.
     joined: list[bool]
+    #: ``gaps[i]`` is :meth:`gap` ``(i)``, then the text after the last token (empty: computed on use).
+    gaps: list[str] = field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
         return len(self.starts)
 
     def gap(self, i: int) -> str:
         """The text between token ``i - 1`` and token ``i`` (start of text for ``i == 0``)."""
+        if self.gaps:
+            return self.gaps[i]
         return self.text[self.ends[i - 1] if i else 0 : self.starts[i]]
 
     def word(self, i: int) -> str:
@@ -74,19 +81,24 @@ class Tokens:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens (linear time)."""
-    spans = [m.span() for m in _WORD.finditer(text)]
+    parts = _WORD_SPLIT.split(text)  # gap, word, gap, word, ..., gap
+    if len(parts) == 1:
+        return Tokens(text, [], [], [], [])
+    offsets = list(accumulate(map(len, parts)))
+    starts = offsets[0::2][:-1]
+    ends = offsets[1::2]
+    gaps = parts[0::2]
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lower-cased
-        lower = [text[a:b].lower() for a, b in spans]
+        lower = [w.lower() for w in parts[1::2]]
     else:
-        lower = [low[a:b] for a, b in spans]
+        lower = [low[a:b] for a, b in zip(starts, ends)]
     if "\u2019" in text:
         lower = [w.replace("\u2019", "'") for w in lower]
-    joined = [False] * len(spans)
-    for k in range(1, len(spans)):
-        gap = text[spans[k - 1][1] : spans[k][0]]
-        joined[k] = gap == " " or (len(gap) < 8 and not gap.strip(_JOINER_CHARS))
-    return Tokens(text, [a for a, _ in spans], [b for _, b in spans], lower, joined)
+    joiners = _JOINER_CHARS
+    joined = [False]
+    joined += [g == " " or (len(g) < 8 and not g.strip(joiners)) for g in gaps[1:-1]]
+    return Tokens(text, starts, ends, lower, joined, gaps)
 
 
 def phrase_words(phrase: str) -> list[str]:
@@ -135,8 +147,10 @@ class Matcher:
         """Matches as ``(first_token, last_token_exclusive, entry)``; exceptions included."""
         out: list[tuple[int, int, Entry]] = []
         lower, joined = toks.lower, toks.joined
-        n = len(lower) if hi is None else hi
         root = self._root
+        if root.keys().isdisjoint(lower):
+            return out
+        n = len(lower) if hi is None else hi
         nxt_free = lo
         for i in [k for k in range(lo, n) if lower[k] in root]:
             if i < nxt_free:
