@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from typing import Any
 
 from audit.claims import evidence_of
@@ -77,7 +78,35 @@ def _ld_has(md: dict[str, Any], keys: Iterable[str]) -> bool:
 
 
 def _text(doc: Document) -> str:
-    return "\n".join(b.text for b in doc.blocks)
+    """The prose of the document, one block a line (computed once per document)."""
+    text: str = doc.memo("provenance:text", lambda d: "\n".join(b.text for b in d.blocks))
+    return text
+
+
+#: Non-ASCII letters that Python's case-insensitive matching equates with ASCII letters
+#: (dotted and dotless I, long s, Kelvin sign): their presence disables the quick test below.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _lacks(doc: Document, words: tuple[str, ...], cased: tuple[str, ...] = ()) -> bool:
+    """True when :func:`_text` cannot hold any of ``words`` (in any case) nor ``cased`` (as written).
+
+    A quick test before a pattern that needs one of these words: substring search on
+    the lower-cased text is much faster than the pattern.
+    """
+    text = _text(doc)
+    if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
+        return False
+    if any(w in text for w in cased):
+        return False
+    low: str = doc.memo("provenance:lower", lambda d: _text(d).lower())
+    return not any(w in low for w in words)
+
+
+#: Words one of which every match of :data:`AUTHOR_RE` holds (``By`` as written).
+_AUTHOR_WORDS = ("written", "author", "reviewed", "checked", "edited")
+#: Words one of which every match of :data:`DATE_RE` holds.
+_DATE_WORDS = ("reviewed", "updated", "modified", "published", "posted", "revised", "date")
 
 
 def _first_line(doc: Document) -> tuple[int, int]:
@@ -93,12 +122,32 @@ def _makes_claims(doc: Document, ctx: Context) -> int:
     return sum(1 for sa in claims_of(doc, ctx) if sa.claim)
 
 
+#: A word (letters, digits, apostrophes, hyphens) or one punctuation character; as one group,
+#: so that ``split`` alternates the whitespace between tokens and the tokens.
+_TOKEN_SPLIT = re.compile(r"([\w'\-]+|[^\w\s])")
+
+
+def _tokenize(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Token spans of ``text`` and their lower-case forms."""
+    parts = _TOKEN_SPLIT.split(text)
+    tokens = parts[1::2]
+    offsets = list(accumulate(map(len, parts)))
+    spans = list(zip(offsets[0::2], offsets[1::2]))
+    return spans, [t.lower() for t in tokens]
+
+
+def _block_tokens(doc: Document) -> list[tuple[list[tuple[int, int]], list[str]]]:
+    """Tokens of every block (computed once per document)."""
+    toks: list[tuple[list[tuple[int, int]], list[str]]] = doc.memo(
+        "provenance:tokens", lambda d: [_tokenize(b.text) for b in d.blocks]
+    )
+    return toks
+
+
 def _block_matches(doc: Document, matcher: Any) -> Iterator[tuple[int, int, str]]:
     """Source spans of lexicon matches in every block."""
-    for b in doc.blocks:
+    for b, (spans, words) in zip(doc.blocks, _block_tokens(doc)):
         text = b.text
-        spans = [(m.start(), m.end()) for m in re.finditer(r"[\w'\-]+|[^\w\s]", text)]
-        words = [text[a:e].lower() for a, e in spans]
         for m in matcher.find(words):
             a, e = spans[m.i][0], spans[m.j - 1][1]
             s, se = b.map.span(a, e)
@@ -136,7 +185,7 @@ class MissingAuthor(Rule):
         md = doc.metadata or {}
         if _meta_value(md, AUTHOR_KEYS) or _ld_has(md, ("author", "reviewedBy", "creator")):
             return
-        if AUTHOR_RE.search(_text(doc)):
+        if not _lacks(doc, _AUTHOR_WORDS, ("By",)) and AUTHOR_RE.search(_text(doc)):
             return
         s, e = _first_line(doc)
         yield Hit(
@@ -167,7 +216,7 @@ class MissingDate(Rule):
         md = doc.metadata or {}
         if _meta_value(md, DATE_KEYS) or _ld_has(md, ("datePublished", "dateModified", "lastReviewed", "dateCreated")):
             return
-        if DATE_RE.search(_text(doc)):
+        if not _lacks(doc, _DATE_WORDS) and DATE_RE.search(_text(doc)):
             return
         s, e = _first_line(doc)
         yield Hit(s, e, "no date: the article does not say when it was written, updated or medically reviewed",
