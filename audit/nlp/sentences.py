@@ -41,10 +41,13 @@ import itertools
 import re
 from functools import lru_cache
 from importlib.resources import files
+from typing import Any
 
+import regex
 from nltk.tokenize.punkt import (
     _ORTHO_BEG_LC,
     _ORTHO_MID_LC,
+    PunktLanguageVars,
     PunktParameters,
     PunktSentenceTokenizer,
     PunktToken,
@@ -89,6 +92,70 @@ def load_sentence_starters() -> frozenset[str]:
 _SINGLE_LETTERS_RE = re.compile(r"(?:[^\W\d_]\.){2,}$")
 
 
+# --- Punkt's own patterns, without a timer on every call ----------------------
+# NLTK >= 3.10 wraps each of its patterns in ``nltk.redos.TimedPattern``, which
+# runs every match under a wall-clock timeout: about 7 microseconds per call,
+# and Punkt makes several calls per candidate sentence end. The subclasses below
+# run the same patterns (same source, same flags, same ``regex`` engine) without
+# that timer. They are NLTK's fixed patterns, never caller-supplied: the word
+# and period-context patterns are linear under ``finditer``, and the others are
+# only ever applied at the start of one token or sentence (``match``/``sub`` of
+# a ``^`` pattern), so each call is linear; the engine's per-document time
+# budget (audit.safety) still bounds every document. With older NLTK releases
+# (plain ``re`` patterns) the patterns are used as they are.
+
+
+def _plain(pattern: Any) -> Any:
+    """The compiled pattern behind one of NLTK's timed wrappers, or ``pattern`` itself."""
+    if isinstance(pattern, (re.Pattern, regex.Pattern)):
+        return pattern
+    return regex.compile(pattern.pattern, pattern.flags)
+
+
+class _Anchored:
+    """One of Punkt's token patterns, exposing only ``match`` and ``sub`` (applied to one token)."""
+
+    __slots__ = ("match", "sub")
+
+    def __init__(self, pattern: Any) -> None:
+        compiled = _plain(pattern)
+        self.match = compiled.match
+        self.sub = compiled.sub
+
+
+class _LanguageVars(PunktLanguageVars):
+    """Punkt's English language variables with untimed patterns."""
+
+    __slots__ = ()
+
+    re_boundary_realignment = _Anchored(PunktLanguageVars.re_boundary_realignment)
+
+    def _word_tokenizer_re(self) -> Any:
+        try:
+            return self._re_word_tokenizer
+        except AttributeError:
+            self._re_word_tokenizer = _plain(super()._word_tokenizer_re())
+            return self._re_word_tokenizer
+
+    def period_context_re(self) -> Any:
+        try:
+            return self._re_period_context
+        except AttributeError:
+            self._re_period_context = _plain(super().period_context_re())
+            return self._re_period_context
+
+
+class _Token(PunktToken):
+    """Punkt's token with untimed patterns."""
+
+    __slots__ = ()
+
+    _RE_ELLIPSIS = _Anchored(PunktToken._RE_ELLIPSIS)
+    _RE_NUMERIC = _Anchored(PunktToken._RE_NUMERIC)
+    _RE_INITIAL = _Anchored(PunktToken._RE_INITIAL)
+    _RE_ALPHA = _Anchored(PunktToken._RE_ALPHA)
+
+
 class _Tokenizer(PunktSentenceTokenizer):
     """Punkt with one extra first-pass rule: ``X.Y.`` tokens are abbreviations."""
 
@@ -110,7 +177,7 @@ def _tokenizer() -> _Tokenizer:
     params.sent_starters = set(starters)
     for w in starters:
         params.ortho_context[w] |= _ORTHO_BEG_LC | _ORTHO_MID_LC
-    return _Tokenizer(params)
+    return _Tokenizer(params, lang_vars=_LanguageVars(), token_cls=_Token)
 
 
 # --- masking -----------------------------------------------------------------
@@ -128,14 +195,19 @@ _EMAIL_RE = re.compile(r"\b[\w+-]{1,64}(?:\.[\w+-]{1,64}){0,8}@[\w-]{1,63}(?:\.[
 def _mask(text: str) -> str:
     if "." not in text and "\u2026" not in text:
         return text
+    ellipses = list(_ELLIPSIS_RE.finditer(text)) if ".." in text or ". ." in text or ".\u00a0." in text or "\u2026" in text else []
+    numbers = list(_NUM_DOT_RE.finditer(text))
+    links = "@" in text or "://" in text or "www." in text
+    if not ellipses and not numbers and not links:
+        return text
     chars = list(text)
-    for m in _ELLIPSIS_RE.finditer(text):
+    for m in ellipses:
         for i in range(m.start(), m.end()):
             if chars[i] in ".\u2026":
                 chars[i] = ","
-    for m in _NUM_DOT_RE.finditer(text):
+    for m in numbers:
         chars[m.start()] = "_"
-    if "@" in text or "://" in text or "www." in text:
+    if links:
         for rx in (_URL_RE, _EMAIL_RE):
             for m in rx.finditer(text):
                 for i in range(m.start(), m.end()):
@@ -147,8 +219,10 @@ def _mask(text: str) -> str:
 # --- list markers ------------------------------------------------------------
 
 _BULLETS = "•◦▪▫‣⁃∙·●○■□–"
-_ENUM_RE = re.compile(r"(?:(?<=\s)|^)(?P<n>\d{1,3}|[a-z])(?P<p>\.\)|\)|\.)(?=\s)")
-_BULLET_RE = re.compile(r"(?:(?<=\s)|^)[•◦▪▫‣⁃∙●○■□](?=\s?\S)")
+# "(?<!\S)" is "at the start or after whitespace"; the bullet pattern begins with
+# its character class (fast to scan for) and looks back past the bullet.
+_ENUM_RE = re.compile(r"(?<!\S)(?P<n>\d{1,3}|[a-z])(?P<p>\.\)|\)|\.)(?=\s)")
+_BULLET_RE = re.compile(r"[•◦▪▫‣⁃∙●○■□](?<!\S.)(?=\s?\S)")
 
 
 def _enum_value(tok: str) -> int:
@@ -211,6 +285,8 @@ def _first_word(text: str, start: int, end: int) -> str:
 
 def _unclosed(text: str, start: int, end: int) -> int:
     """Brackets opened and not closed in ``text[start:end]``."""
+    if text.count("(", start, end) + text.count("[", start, end) + text.count("{", start, end) == 0:
+        return 0
     depth = 0
     for ch in text[start:end]:
         if ch in _OPENERS:

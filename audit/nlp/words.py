@@ -1,4 +1,4 @@
-"""Word tokens with exact offsets (an NLTK ``RegexpTokenizer``).
+"""Word tokens with exact offsets (one compiled pattern of the ``regex`` engine).
 
 A token is a word: letters or digits, optionally joined by hyphens, apostrophes
 (straight or curly), periods or ``@`` between word characters, so that
@@ -6,15 +6,23 @@ A token is a word: letters or digits, optionally joined by hyphens, apostrophes
 are one token each (Flesch counts hyphenated words, contractions, abbreviations
 and figures as one word). URLs are one token. Punctuation, em and en dashes,
 curly quotes and slashes separate tokens and are never tokens themselves.
+
+The pattern runs on the ``regex`` engine (which NLTK depends on and whose
+``RegexpTokenizer`` uses it too), because its Unicode classes differ from
+``re``'s: a combining accent (``e`` + U+0301) is a word character there, so
+``café`` spelled with one stays a single token. It is compiled once and run
+directly with ``finditer(text, start, end)``: no slicing, no per-token
+generator layers. The pattern is linear (each repetition starts with a joiner
+that cannot begin a word), so it needs no match timeout.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
 
-from nltk.tokenize import RegexpTokenizer
+import regex
 
-__all__ = ["PATTERN", "tokenize"]
+__all__ = ["PATTERN", "WORD_RE", "tokenize"]
 
 #: URL, or a word of word characters joined by - ‐ ‑ ' ’ . @ (each joiner between word characters).
 PATTERN = (
@@ -22,15 +30,14 @@ PATTERN = (
     r"|[^\W_]+(?:[-\u2010\u2011'’.@_][^\W_]+)*"
 )
 
-
-@lru_cache(maxsize=1)
-def _tokenizer() -> RegexpTokenizer:
-    return RegexpTokenizer(PATTERN)
+#: :data:`PATTERN` compiled with the flags NLTK's ``RegexpTokenizer`` uses.
+WORD_RE = regex.compile(PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Word spans ``(start, end)`` of ``text[start:end]``, as offsets into ``text``."""
-    end = len(text) if end is None else end
-    if start == 0 and end == len(text):
-        return list(_tokenizer().span_tokenize(text))
-    return [(start + a, start + b) for a, b in _tokenizer().span_tokenize(text[start:end])]
+    """Word spans ``(start, end)`` of ``text[start:end]``, as offsets into ``text``.
+
+    The pattern has no anchors or look-behind, so matching ``text`` between
+    ``start`` and ``end`` finds exactly the tokens of the slice.
+    """
+    return [m.span() for m in WORD_RE.finditer(text, start, len(text) if end is None else end)]
