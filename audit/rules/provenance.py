@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import accumulate
 from typing import Any
 
 from audit.claims import evidence_of
@@ -88,25 +87,34 @@ def _text(doc: Document) -> str:
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def _lacks(doc: Document, words: tuple[str, ...], cased: tuple[str, ...] = ()) -> bool:
-    """True when :func:`_text` cannot hold any of ``words`` (in any case) nor ``cased`` (as written).
+def _has_match(doc: Document, pattern: re.Pattern[str], starts: tuple[str, ...], cased: tuple[str, ...] = ()) -> bool:
+    """Whether ``pattern`` matches somewhere in :func:`_text`.
 
-    A quick test before a pattern that needs one of these words: substring search on
-    the lower-cased text is much faster than the pattern.
+    Every match of ``pattern`` must also match where one of ``starts`` (in any case) or
+    ``cased`` (as written) begins: the pattern is tried only there, which is much faster
+    than searching every position.
     """
     text = _text(doc)
     if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
-        return False
-    if any(w in text for w in cased):
-        return False
+        return pattern.search(text) is not None
     low: str = doc.memo("provenance:lower", lambda d: _text(d).lower())
-    return not any(w in low for w in words)
+    if len(low) != len(text):
+        return pattern.search(text) is not None
+    at: set[int] = set()
+    for hay, needles in ((low, starts), (text, cased)):
+        for w in needles:
+            i = hay.find(w)
+            while i >= 0:
+                at.add(i)
+                i = hay.find(w, i + 1)
+    return any(pattern.match(text, i) for i in sorted(at))
 
 
-#: Words one of which every match of :data:`AUTHOR_RE` holds (``By`` as written).
-_AUTHOR_WORDS = ("written", "author", "reviewed", "checked", "edited")
-#: Words one of which every match of :data:`DATE_RE` holds.
-_DATE_WORDS = ("reviewed", "updated", "modified", "published", "posted", "revised", "date")
+#: Where a match of :data:`AUTHOR_RE` can begin ("medically reviewed by X" also matches at
+#: "reviewed"; ``By`` as written).
+_AUTHOR_STARTS = ("written", "authored", "author", "reviewed", "fact", "edited")
+#: Where a match of :data:`DATE_RE` can begin.
+_DATE_STARTS = ("last", "reviewed", "updated", "published", "posted", "revised", "date")
 
 
 def _first_line(doc: Document) -> tuple[int, int]:
@@ -122,33 +130,33 @@ def _makes_claims(doc: Document, ctx: Context) -> int:
     return sum(1 for sa in claims_of(doc, ctx) if sa.claim)
 
 
-#: A word (letters, digits, apostrophes, hyphens) or one punctuation character; as one group,
-#: so that ``split`` alternates the whitespace between tokens and the tokens.
-_TOKEN_SPLIT = re.compile(r"([\w'\-]+|[^\w\s])")
+#: A word (letters, digits, apostrophes, hyphens) or one punctuation character.
+_TOKEN = re.compile(r"[\w'\-]+|[^\w\s]")
 
 
-def _tokenize(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """Token spans of ``text`` and their lower-case forms."""
-    parts = _TOKEN_SPLIT.split(text)
-    tokens = parts[1::2]
-    offsets = list(accumulate(map(len, parts)))
-    spans = list(zip(offsets[0::2], offsets[1::2]))
-    return spans, [t.lower() for t in tokens]
+def _words(text: str) -> list[str]:
+    """Lower-case tokens of ``text``."""
+    if text.isascii():
+        # ASCII lower-casing keeps every character's class, so the tokens are the same.
+        return _TOKEN.findall(text.lower())
+    return list(map(str.lower, _TOKEN.findall(text)))
 
 
-def _block_tokens(doc: Document) -> list[tuple[list[tuple[int, int]], list[str]]]:
-    """Tokens of every block (computed once per document)."""
-    toks: list[tuple[list[tuple[int, int]], list[str]]] = doc.memo(
-        "provenance:tokens", lambda d: [_tokenize(b.text) for b in d.blocks]
-    )
-    return toks
+def _block_words(doc: Document) -> list[list[str]]:
+    """Lower-case tokens of every block (computed once per document)."""
+    words: list[list[str]] = doc.memo("provenance:words", lambda d: [_words(b.text) for b in d.blocks])
+    return words
 
 
 def _block_matches(doc: Document, matcher: Any) -> Iterator[tuple[int, int, str]]:
     """Source spans of lexicon matches in every block."""
-    for b, (spans, words) in zip(doc.blocks, _block_tokens(doc)):
+    for b, words in zip(doc.blocks, _block_words(doc)):
+        found = matcher.find(words)
+        if not found:
+            continue
         text = b.text
-        for m in matcher.find(words):
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        for m in found:
             a, e = spans[m.i][0], spans[m.j - 1][1]
             s, se = b.map.span(a, e)
             yield s, se, text[a:e]
@@ -185,7 +193,7 @@ class MissingAuthor(Rule):
         md = doc.metadata or {}
         if _meta_value(md, AUTHOR_KEYS) or _ld_has(md, ("author", "reviewedBy", "creator")):
             return
-        if not _lacks(doc, _AUTHOR_WORDS, ("By",)) and AUTHOR_RE.search(_text(doc)):
+        if _has_match(doc, AUTHOR_RE, _AUTHOR_STARTS, ("By",)):
             return
         s, e = _first_line(doc)
         yield Hit(
@@ -216,7 +224,7 @@ class MissingDate(Rule):
         md = doc.metadata or {}
         if _meta_value(md, DATE_KEYS) or _ld_has(md, ("datePublished", "dateModified", "lastReviewed", "dateCreated")):
             return
-        if not _lacks(doc, _DATE_WORDS) and DATE_RE.search(_text(doc)):
+        if _has_match(doc, DATE_RE, _DATE_STARTS):
             return
         s, e = _first_line(doc)
         yield Hit(s, e, "no date: the article does not say when it was written, updated or medically reviewed",
