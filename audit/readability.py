@@ -126,6 +126,8 @@ def _patch_textstat() -> Any:
 def _textstat_key(word: str) -> str:
     """A formula word as textstat's ``list_words(..., lowercase=True)`` yields it."""
     w = word.lower()
+    if w.isalnum():  # the common case: every character is kept
+        return w
     out = []
     for i, ch in enumerate(w):
         if ch.isalnum() or ch == "_" or ch == "'" and w[i + 1 : i + 3] and (w[i + 1 : i + 2] in "tsd" or w[i + 1 : i + 3] in ("ve", "ll", "re")):
@@ -235,6 +237,55 @@ def _linsear(per_sentence: list[list[int]]) -> float:
     return number / 2
 
 
+#: Per word token (as it stands in the text): ``(syllables, letters, characters, not a Dale-Chall easy word)``.
+_WORD_STATS: dict[str, tuple[int, int, int, bool]] = {}
+#: :data:`_WORD_STATS` is emptied when it grows past this many word types.
+_WORD_STATS_MAX = 200_000
+
+#: Per sentence: ``(words, syllables, polysyllables, letters, characters, fog hard words,
+#: Dale-Chall hard words, syllables of each word)``.
+_SentenceStats = tuple[int, int, int, int, int, int, int, list[int]]
+
+
+def _word_stats(token: str) -> tuple[int, int, int, bool]:
+    """The counts one word token adds to the formulas (see :func:`_formula_words`)."""
+    w = token.replace("’", "'")
+    if "." in w or "!" in w or "?" in w:
+        w = w.replace(".", "").replace("!", "").replace("?", "")
+    key = _textstat_key(w)
+    stats = (syllables(w), len(key) - key.count("'"), len(w), key not in _easy_words())
+    if len(_WORD_STATS) >= _WORD_STATS_MAX:
+        _WORD_STATS.clear()
+    _WORD_STATS[token] = stats
+    return stats
+
+
+def _sentence_stats(sentence: Sentence) -> _SentenceStats:
+    """The formula counts of one prose sentence (each word type is counted once per process)."""
+    text = sentence.block.text
+    cache = _WORD_STATS
+    syl: list[int] = []
+    n_syll = n_poly = n_letters = n_fog_hard = n_dc_hard = 0
+    n_chars = 1  # the sentence's final period
+    for a, b in sentence.tokens:
+        token = text[a:b]
+        stats = cache.get(token)
+        if stats is None:
+            stats = _word_stats(token)
+        n, letters, chars, hard = stats
+        syl.append(n)
+        n_letters += letters
+        n_chars += chars
+        if hard:
+            n_dc_hard += 1
+            if n >= 3:
+                n_fog_hard += 1
+        if n >= 3:
+            n_poly += 1
+        n_syll += n
+    return (len(syl), n_syll, n_poly, n_letters, n_chars, n_fog_hard, n_dc_hard, syl)
+
+
 def metrics_for(sentences: list[Sentence]) -> dict[str, Any]:
     """Counts and the textstat metrics of a list of prose sentences.
 
@@ -243,28 +294,21 @@ def metrics_for(sentences: list[Sentence]) -> dict[str, Any]:
     :func:`formula_text` (``tests/test_readability.py`` checks they agree),
     about ten times faster.
     """
-    easy_set = _easy_words()
-    per_sentence: list[list[int]] = []
+    return _metrics([_sentence_stats(s) for s in sentences])
+
+
+def _metrics(stats: list[_SentenceStats]) -> dict[str, Any]:
+    """:func:`metrics_for` from per-sentence counts (sums of integers, then the formulas)."""
     n_words = n_syll = n_poly = n_letters = n_chars = n_fog_hard = n_dc_hard = 0
-    for s in sentences:
-        syl = []
-        for w in _formula_words(s):
-            n = syllables(w)
-            syl.append(n)
-            key = _textstat_key(w)
-            n_letters += sum(1 for ch in key if ch != "'")
-            n_chars += len(w)
-            if key not in easy_set:
-                n_dc_hard += 1
-                if n >= 3:
-                    n_fog_hard += 1
-            if n >= 3:
-                n_poly += 1
-            n_syll += n
-        n_words += len(syl)
-        n_chars += 1  # the sentence's final period
-        per_sentence.append(syl)
-    n_sent = len(sentences)
+    for st in stats:
+        n_words += st[0]
+        n_syll += st[1]
+        n_poly += st[2]
+        n_letters += st[3]
+        n_chars += st[4]
+        n_fog_hard += st[5]
+        n_dc_hard += st[6]
+    n_sent = len(stats)
     out: dict[str, Any] = {
         "words": n_words,
         "sentences": n_sent,
@@ -285,7 +329,7 @@ def metrics_for(sentences: list[Sentence]) -> dict[str, Any]:
     ari = 4.71 * (n_chars / n_words) + 0.5 * wps - 21.43
     pdw = 100 * n_dc_hard / n_words
     dc = 0.1579 * pdw + 0.0496 * wps + (3.6365 if pdw > 5 else 0.0)
-    ts = _consensus(fk, fre, smog, cli, ari, dc, _linsear(per_sentence), fog)
+    ts = _consensus(fk, fre, smog, cli, ari, dc, _linsear([st[7] for st in stats]), fog)
     values = (fre, fk, smog, fog, cli, ari, dc, ts)
     out.update({name: _round(v) for name, v in zip(METRICS, values, strict=True)})
     return out
@@ -360,21 +404,28 @@ def measure(doc: Document, settings: Any) -> dict[str, Any]:
     """
     min_words = int(getattr(settings, "readability_min_words", 100) or 100)
     all_sents = list(doc.sentences())
-    prose = [s for s in all_sents if is_prose(s)]
+    prose: list[Sentence] = []
     excluded = {"headings": 0, "fragments": 0, "short": 0, "tables": 0}
+    words_total = 0
     for s in all_sents:
         kind = s.block.kind
+        n = len(s.tokens)
+        words_total += n
         if kind == "heading":
             excluded["headings"] += 1
         elif kind not in _PROSE_KINDS:
             excluded["tables"] += 1
-        elif len(s.tokens) < MIN_SENTENCE_WORDS:
+        elif n < MIN_SENTENCE_WORDS:
             excluded["short"] += 1
         elif not _ends_terminal(s.text):
             excluded["fragments"] += 1
-    result = metrics_for(prose)
+        else:
+            prose.append(s)
+    # Each prose sentence is counted once; the document and its sections sum those counts.
+    stats = [_sentence_stats(s) for s in prose]
+    result = _metrics(stats)
     whole = {k: result[k] for k in _SECTION_KEYS}
-    result["words_total"] = sum(len(s.tokens) for s in all_sents)
+    result["words_total"] = words_total
     result["sentences_total"] = len(all_sents)
     result["excluded"] = excluded
     result["min_words"] = min_words
@@ -382,8 +433,10 @@ def measure(doc: Document, settings: Any) -> dict[str, Any]:
 
     headings = _heading_of(doc)
     by_section: dict[int, list[Sentence]] = {}
-    for s in prose:
+    section_stats: dict[int, list[_SentenceStats]] = {}
+    for s, st in zip(prose, stats, strict=True):
         by_section.setdefault(s.block.section, []).append(s)
+        section_stats.setdefault(s.block.section, []).append(st)
     sections = []
     for idx in sorted(set(by_section) | set(headings)):
         h = headings.get(idx)
@@ -396,7 +449,7 @@ def measure(doc: Document, settings: Any) -> dict[str, Any]:
             line = 1
         sec: dict[str, Any] = {"heading": h.text.strip() if h is not None else None, "line": line}
         # One section holding all the prose has the document's numbers: skip recomputing.
-        sec.update(dict(whole) if len(sents) == len(prose) else metrics_for(sents))
+        sec.update(dict(whole) if len(sents) == len(prose) else _metrics(section_stats.get(idx, [])))
         _score(sec, min_words, "This section")
         sections.append(sec)
     result["sections"] = sections

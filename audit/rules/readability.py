@@ -9,7 +9,6 @@ what text enters the formulas.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
@@ -306,7 +305,18 @@ def _plain_words() -> tuple[dict[tuple[str, ...], str], int]:
     return table, longest
 
 
-_APOS = re.compile("[’']")
+@lru_cache(maxsize=1)
+def _plain_starts() -> dict[str, tuple[int, ...]]:
+    """First word of each listed phrase -> the phrase lengths starting with it, longest first."""
+    starts: dict[str, set[int]] = {}
+    for key in _plain_words()[0]:
+        starts.setdefault(key[0], set()).add(len(key))
+    return {w: tuple(sorted(ns, reverse=True)) for w, ns in starts.items()}
+
+
+def _plain_form(word: str) -> str:
+    """A word as the plain-words table spells it: lower case, straight apostrophes."""
+    return word.lower().replace("’", "'")
 
 
 @register
@@ -332,20 +342,33 @@ class ComplexWord(Rule):
     pass_examples = (Example("Doctors use compression stockings to reduce swelling.\n"),)
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
-        table, longest = _plain_words()
+        table = _plain_words()[0]
+        starts = _plain_starts()
         ignore = {tuple(x.lower().split()) for x in ctx.options.get("ignore", [])} | {
             tuple(t.lower().split()) for t in getattr(ctx.settings, "accepted_terms", ())
         }
         for s in doc.sentences():
-            words = [_APOS.sub("'", w.lower()) for w in s.words()]
+            text = s.block.text
+            tokens = s.tokens
+            count = len(tokens)
+            words: list[str] | None = None  # every token in table form, built on the first candidate
             i = 0
-            while i < len(words):
-                for n in range(min(longest, len(words) - i), 0, -1):
+            while i < count:
+                # Only a token that begins a listed phrase can start a match: one lookup per token.
+                lengths = starts.get(_plain_form(text[tokens[i][0] : tokens[i][1]]))
+                if lengths is None:
+                    i += 1
+                    continue
+                if words is None:
+                    words = [_plain_form(text[a:b]) for a, b in tokens]
+                for n in lengths:
+                    if n > count - i:
+                        continue
                     key = tuple(words[i : i + n])
                     plain = table.get(key)
                     if plain is not None and key not in ignore:
-                        a, b = s.block.map.span(s.tokens[i][0], s.tokens[i + n - 1][1])
-                        found = s.block.text[s.tokens[i][0] : s.tokens[i + n - 1][1]]
+                        a, b = s.block.map.span(tokens[i][0], tokens[i + n - 1][1])
+                        found = text[tokens[i][0] : tokens[i + n - 1][1]]
                         yield Hit(a, b, f"\"{found}\" has a plainer alternative: \"{plain}\"", f"Use \"{plain}\".", data={"plain": plain})
                         i += n
                         break
