@@ -14,6 +14,7 @@ cover: ``count * len(phrase) / words``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -51,12 +52,11 @@ def _runs(an: Analysis) -> list[tuple[int, int, int]]:
     for bi, info in enumerate(an.blocks):
         joined = info.toks.joined
         n = len(joined)
-        start = 0
-        for i in range(1, n + 1):
-            if i == n or not joined[i]:
-                if i - start >= 1:
-                    runs.append((bi, start, i))
-                start = i
+        if not n:
+            continue
+        breaks = [0] + [i for i in range(1, n) if not joined[i]]
+        ends = breaks[1:] + [n]
+        runs.extend((bi, a, b) for a, b in zip(breaks, ends))
     return runs
 
 
@@ -64,20 +64,35 @@ def frequent_phrases(an: Analysis, min_words: int, max_words: int, min_count: in
     """Every n-gram (``min_words <= n <= max_words``) occurring at least ``min_count`` times, with positions."""
     runs = _runs(an)
     out: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    lowers = [info.toks.lower for info in an.blocks]
+    # A phrase occurs no more often than each of its words, so only stretches of words
+    # that occur ``min_count`` times or more can start one.
+    word_counts: Counter[str] = Counter()
+    for lower in lowers:
+        word_counts.update(lower)
+    frequent = {w for w, c in word_counts.items() if c >= min_count}
     # Candidate start positions for the current length: (block, start, run end).
-    alive = [(bi, i, end) for bi, a, end in runs for i in range(a, end - min_words + 1)]
+    alive: list[tuple[int, int, int]] = []
+    if min_words < 1:
+        alive = [(bi, i, end) for bi, a, end in runs for i in range(a, end - min_words + 1)]
+        runs = []
+    stretch = re.compile(f"x{{{max(min_words, 1)},}}")
+    masks: dict[int, str] = {}
+    for bi, a, end in runs:
+        if end - a < min_words:
+            continue
+        mask = masks.get(bi)
+        if mask is None:
+            mask = masks[bi] = "".join(["x" if w in frequent else " " for w in lowers[bi]])
+        for m in stretch.finditer(mask, a, end):
+            alive.extend((bi, i, end) for i in range(m.start(), m.end() - min_words + 1))
     n = min_words
     while alive and n <= max_words:
-        counts: Counter[tuple[str, ...]] = Counter()
-        grams: list[tuple[tuple[str, ...], int, int, int]] = []
-        for bi, i, end in alive:
-            if i + n > end:
-                continue
-            g = tuple(an.blocks[bi].toks.lower[i : i + n])
-            counts[g] += 1
-            grams.append((g, bi, i, end))
+        items = [x for x in alive if x[1] + n <= x[2]]
+        grams = [tuple(lowers[bi][i : i + n]) for bi, i, _ in items]
+        counts = Counter(grams)
         nxt = []
-        for g, bi, i, end in grams:
+        for g, (bi, i, end) in zip(grams, items):
             if counts[g] >= min_count:
                 out.setdefault(g, []).append((bi, i))
                 if i + n < end:

@@ -206,6 +206,8 @@ class SalesVoice(LexiconRule):
         """'At <Name or domain>, we ...' at the start of a sentence."""
         for info in an.blocks:
             toks = info.toks
+            if "we" not in toks.lower:
+                continue
             starts = set(info.sentence_starts)
             for k in range(2, len(toks)):
                 if toks.lower[k] != "we" or "," not in toks.gap(k):
@@ -327,6 +329,8 @@ class AlarmistUrgency(LexiconRule):
         consult, essential, generic, emergency = cues["consult"], cues["essential"], cues["generic_providers"], cues["emergency"]
         for info in an.blocks:
             lower = info.toks.lower
+            if essential.isdisjoint(lower):
+                continue
             for k, w in enumerate(lower):
                 if w not in essential or k < 2 or lower[k - 1] not in ("is", "are", "remains", "becomes") and not (lower[k - 2] in ("is", "are") and lower[k - 1] in ("absolutely", "especially", "therefore", "thus", "also")):
                     continue
@@ -457,6 +461,8 @@ class Testimonial(LexiconRule):
         verbs, outcomes = cues["testimonial_verbs"], cues["testimonial_outcomes"]
         for info in an.blocks:
             lower = info.toks.lower
+            if "i" not in lower:
+                continue
             for k in range(len(lower) - 1):
                 if lower[k] != "i" or lower[k + 1] not in verbs or (k + 2 < len(lower) and lower[k + 2] == "to"):
                     continue
