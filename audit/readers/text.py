@@ -38,7 +38,8 @@ SMALL_WORDS = frozenset(
     ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "per", "the", "to", "vs", "via", "with", "is", "are", "its", "your", "our", "their"]
 )
 
-_WS = re.compile(r"\s+")
+#: Whitespace that is not a lone space: a run of two or more, or one tab, line break, no-break space...
+_SPECIAL_WS = re.compile(r"\s{2,}|[^\S ]")
 # Bare URLs: a scheme or "www." followed by non-space characters (linear, no backtracking).
 _URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?'\"*_"
@@ -101,30 +102,46 @@ class ProseBuilder:
             self._pending = None
 
     def add(self, start: int, text: str, urls: bool = True) -> None:
-        """Append ``text``, which stands verbatim in the source at ``start``."""
-        pos = 0
-        n = len(text)
-        while pos < n:
-            m = _WS.search(text, pos)
-            word_end = m.start() if m else n
-            if word_end > pos:
-                self._add_words(start + pos, text[pos:word_end], urls)
-            if m is None:
-                break
-            self.space(start + m.start(), start + m.end(), m.group())
-            pos = m.end()
+        """Append ``text``, which stands verbatim in the source at ``start``.
 
-    def _add_words(self, start: int, chunk: str, urls: bool) -> None:
-        spans = find_urls(chunk) if urls and ("/" in chunk or "." in chunk or ":" in chunk) else []
+        Text between lone spaces is copied as one run (a lone space between
+        two words stands for itself); other whitespace and bare URLs split
+        the runs.
+        """
+        if not text:
+            return
+        breaks = [(m.start(), m.end(), False) for m in _SPECIAL_WS.finditer(text)]
+        if urls and ("." in text or ":" in text):  # every URL has a "." or a ":"
+            spans = find_urls(text)
+            if spans:
+                breaks.extend((a, b, True) for a, b in spans)
+                breaks.sort()
         pos = 0
-        for a, b in spans:
+        for a, b, is_url in breaks:
             if a > pos:
-                self._copy(start + pos, chunk[pos:a])
-            if self.links is not None:
-                self.links.append(Link(url=chunk[a:b], text=chunk[a:b], start=start + a, end=start + b))
+                self._run(start, text, pos, a)
+            if is_url:
+                if self.links is not None:
+                    url = text[a:b]
+                    self.links.append(Link(url=url, text=url, start=start + a, end=start + b))
+            else:
+                self.space(start + a, start + b, text[a:b])
             pos = b
-        if pos < len(chunk):
-            self._copy(start + pos, chunk[pos:])
+        if pos < len(text):
+            self._run(start, text, pos, len(text))
+
+    def _run(self, start: int, text: str, a: int, b: int) -> None:
+        """Copy ``text[a:b]``, which holds no URL and no whitespace but lone spaces."""
+        if text[a] == " ":
+            self.space(start + a, start + a + 1)
+            a += 1
+            if a == b:
+                return
+        if text[b - 1] == " ":
+            self._copy(start + a, text[a : b - 1])
+            self.space(start + b - 1, start + b)
+        else:
+            self._copy(start + a, text[a:b])
 
     def _copy(self, start: int, chunk: str) -> None:
         self._flush_space()
