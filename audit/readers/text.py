@@ -43,6 +43,7 @@ _SPECIAL_WS = re.compile(r"\s{2,}|[^\S ]")
 # Bare URLs: a scheme or "www." followed by non-space characters (linear, no backtracking).
 _URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?'\"*_"
+_WWW = re.compile(r"www\.", re.IGNORECASE)
 
 
 def find_urls(text: str) -> list[tuple[int, int]]:
@@ -110,8 +111,13 @@ class ProseBuilder:
         """
         if not text:
             return
-        breaks = [(m.start(), m.end(), False) for m in _SPECIAL_WS.finditer(text)]
-        if urls and ("." in text or ":" in text):  # every URL has a "." or a ":"
+        # A printable string holds no whitespace but the plain space (str.isprintable).
+        if text.isprintable() and "  " not in text:
+            breaks = []
+        else:
+            breaks = [(m.start(), m.end(), False) for m in _SPECIAL_WS.finditer(text)]
+        # Every URL has "://", "mailto:" or "www.": a ":" or (any case) "www.".
+        if urls and (":" in text or "." in text and _WWW.search(text) is not None):
             spans = find_urls(text)
             if spans:
                 breaks.extend((a, b, True) for a, b in spans)
@@ -239,14 +245,20 @@ def heading_like(line: str, first: bool = False) -> bool:
     s = line.strip()
     if not s or len(s) > HEADING_MAX_CHARS:
         return False
-    letters = [ch for ch in s if ch.isalpha()]
-    if not letters or letters[0].islower():
+    letter = next((ch for ch in s if ch.isalpha()), "")
+    if not letter or letter.islower():
         return False
     last = s.rstrip("\"'”’)]*_")[-1:] or s[-1]
-    words = s.split()
-    title = _is_title_case(words)
-    if last in SENTENCE_END and not (last == "?" and (title or len(words) <= QUESTION_MAX_WORDS)):
+    if last in SENTENCE_END and last != "?":
         return False
+    words = s.split()
+    title: bool | None = None
+    if last == "?":
+        title = _is_title_case(words)
+        if not (title or len(words) <= QUESTION_MAX_WORDS):
+            return False
+    if not first and title is None:
+        title = _is_title_case(words)
     limit = TITLE_MAX_WORDS if (first or title) else HEADING_MAX_WORDS
     return len(words) <= limit
 
