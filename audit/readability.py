@@ -187,14 +187,25 @@ def _easy_words() -> frozenset[str]:
     """textstat's Dale-Chall list of 3,000 familiar words (shipped inside textstat)."""
     global _EASY
     if _EASY is None:
-        from importlib.resources import files
-
-        ref = files("textstat").joinpath("resources/en/easy_words.txt")
-        if ref.is_file():
-            _EASY = frozenset(line.strip() for line in ref.read_text(encoding="utf-8").splitlines() if line.strip())
-        else:  # pragma: no cover - every textstat >= 0.7.3 ships this file
-            _EASY = frozenset()
+        text = _textstat_resource("resources/en/easy_words.txt")
+        _EASY = frozenset(line.strip() for line in text.splitlines() if line.strip())
     return _EASY
+
+
+def _textstat_resource(name: str) -> str:
+    """A data file shipped inside textstat, read without importing textstat (about 40 ms)."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("textstat")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(folder) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    from importlib.resources import files  # a zipped install: let textstat's loader find it
+
+    ref = files("textstat").joinpath(name)
+    return ref.read_text(encoding="utf-8") if ref.is_file() else ""  # every textstat >= 0.7.3 ships it
 
 
 def _consensus(fk: float, fre: float, smog: float, cli: float, ari: float, dc: float, lw: float, fog: float) -> float:
