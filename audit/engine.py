@@ -96,17 +96,26 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
     """
     import glob as globmod
 
-    import pathspec
+    specs: dict[str, Any] = {}
 
-    include = pathspec.GitIgnoreSpec.from_lines(cfg.include)
-    exclude = pathspec.GitIgnoreSpec.from_lines(cfg.exclude)
+    def matches(key: str, rel: str) -> bool:
+        # pathspec is imported only when there is a pattern to match (not for one named file and no excludes).
+        patterns = getattr(cfg, key)
+        if not patterns:
+            return False
+        if key not in specs:
+            import pathspec
+
+            specs[key] = pathspec.GitIgnoreSpec.from_lines(patterns)
+        return bool(specs[key].match_file(rel))
+
     root = cfg.root.resolve()
     out: list[Input] = []
     seen: set[str] = set()
 
     def add(p: Path, explicit: bool) -> None:
         rel = _rel(p, root)
-        if exclude.match_file(rel) or (not explicit and not include.match_file(rel)):
+        if matches("exclude", rel) or (not explicit and not matches("include", rel)):
             return
         key = os.path.normcase(os.path.abspath(p))
         if key in seen:
@@ -117,7 +126,7 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
     def walk(d: Path) -> None:
         try:
             for dirpath, dirnames, filenames in os.walk(d, followlinks=False, onerror=None):
-                dirnames[:] = sorted(n for n in dirnames if not _is_hidden(n) and not exclude.match_file(_rel(Path(dirpath, n), root) + "/"))
+                dirnames[:] = sorted(n for n in dirnames if not _is_hidden(n) and not matches("exclude", _rel(Path(dirpath, n), root) + "/"))
                 for name in sorted(filenames):
                     if not _is_hidden(name):
                         add(Path(dirpath, name), explicit=False)

@@ -10,15 +10,20 @@ folder.
 
 from __future__ import annotations
 
+from typing import Any
+
 from audit.model import Document, Sentence
-from audit.nlp.sentences import split as split_sentences
-from audit.nlp.words import tokenize as tokenize_words
 
 __all__ = ["segment", "split_sentences", "tokenize_words"]
 
 
 def segment(doc: Document) -> None:
     """Fill ``block.sentences`` for every block of ``doc`` (offsets into ``block.text``)."""
+    # Imported here: NLTK is loaded on the first document that needs sentences, not with
+    # the package (syllable counts and cached results need no NLTK).
+    from audit.nlp.sentences import split as split_sentences
+    from audit.nlp.words import tokenize as tokenize_words
+
     for block in doc.blocks:
         text = block.text
         if block.kind == "heading":
@@ -31,3 +36,16 @@ def segment(doc: Document) -> None:
         else:
             spans = split_sentences(text)
         block.sentences = [Sentence(block, a, b, tokenize_words(text, a, b)) for a, b in spans]
+
+
+def __getattr__(name: str) -> Any:
+    """``split_sentences`` and ``tokenize_words``, imported on first use."""
+    if name == "split_sentences":
+        from audit.nlp.sentences import split
+
+        return split
+    if name == "tokenize_words":
+        from audit.nlp.words import tokenize
+
+        return tokenize
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
