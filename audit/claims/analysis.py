@@ -190,7 +190,8 @@ def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
                     add((k, k + 1))
         if b > a:
             add((a, b))
-        prev_end = max(prev_end, b)
+        if b > prev_end:  # noqa: PLR1730 (a comparison is cheaper than max() here)
+            prev_end = b
     if end > prev_end and not text[prev_end:end].isspace():
         for k in range(prev_end, end):
             ch = text[k]

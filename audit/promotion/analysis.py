@@ -26,6 +26,8 @@ SITE_KEYS = ("og:site_name", "site_name", "application-name", "publisher", "orga
 _SENT_END = re.compile(r"[.!?]")
 #: A bare domain: dot-separated labels (unambiguous split, so linear time).
 _DOMAIN = re.compile(r"(?<![\w@.\-/])(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9][A-Za-z0-9\-]*)+")
+#: What every :data:`_DOMAIN` match holds: a dot between label characters (a quick test).
+_DOTTED = re.compile(r"[A-Za-z0-9\-]\.[A-Za-z0-9]")
 _STARS = re.compile(r"[\u2605\u2B50]{3,}")
 
 
@@ -172,10 +174,16 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
         blocks.append(BlockInfo(block, toks, quote_spans(block.text), _sentence_starts(toks), covered))
 
     matches: dict[str, list[Match]] = {}
+    # The words that can start an entry of any lexicon, per block: most lexicons have none.
+    starters = _lexicon_starters()
+    present = [starters.intersection(info.toks.lower) for info in blocks]
     for name in LEXICONS:
         matcher = load_matcher(FAMILY, (name + ".txt",))
+        first = matcher.first_words()
         found: list[Match] = []
         for bi, info in enumerate(blocks):
+            if first.isdisjoint(present[bi]):
+                continue
             toks = info.toks
             for i, j, entry in matcher.find(toks):
                 if entry.exception or any(k in info.accepted for k in range(i, j)):
@@ -191,6 +199,15 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
         for m in _STARS.finditer(text):
             matches["testimonial"].append(Match("testimonial", bi, m.start(), m.end(), None, info.is_quoted(m.start()), {"stars": True}))
     return Analysis(blocks, words, matches, _organisations(doc, settings, blocks))
+
+
+@lru_cache(maxsize=1)
+def _lexicon_starters() -> frozenset[str]:
+    """Every word a lexicon entry of :data:`LEXICONS` can start with."""
+    out: set[str] = set()
+    for name in LEXICONS:
+        out |= load_matcher(FAMILY, (name + ".txt",)).first_words()
+    return frozenset(out)
 
 
 def configured_names(doc: Document, settings: Any) -> tuple[list[str], list[str]]:
@@ -238,7 +255,7 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     found_domains: list[tuple[int, int, int, str]] = []
     for bi, info in enumerate(blocks):
         text = info.block.text
-        if "." not in text:
+        if "." not in text or _DOTTED.search(text) is None:
             continue
         for m in _DOMAIN.finditer(text):
             raw = m.group().rstrip(".-")

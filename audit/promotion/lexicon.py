@@ -143,6 +143,10 @@ class Matcher:
         elif entry.exception and not node[_END].exception:  # type: ignore[union-attr]
             node[_END] = entry
 
+    def first_words(self) -> frozenset[str]:
+        """The words an entry can start with."""
+        return frozenset(self._root)
+
     def find(self, toks: Tokens, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Entry]]:
         """Matches as ``(first_token, last_token_exclusive, entry)``; exceptions included."""
         out: list[tuple[int, int, Entry]] = []
