@@ -120,8 +120,12 @@ class TokenMatcher:
                 continue
             w = words[i]
             cands = by_first.get(w)
+            # Candidates are sorted longest first, so the first that matches is the longest
+            # (unless number-first patterns were added after them).
+            first_wins = longest
             if num_first and is_number(w):
                 cands = (cands or []) + num_first
+                first_wins = False
             if not cands:
                 continue
             best: Match | None = None
@@ -146,6 +150,8 @@ class TokenMatcher:
                 if ok:
                     if best is None or k > best.j - best.i:
                         best = Match(i, i + k, p)
+                        if first_wins:
+                            break
                     if not longest:
                         out.append(Match(i, i + k, p))
             if longest and best is not None:
