@@ -48,8 +48,19 @@ JOURNAL_RE = re.compile(r"\b(?:19|20)\d\d\b[^;\n]{0,15};\s{0,2}\d{1,4}(?:\(\d{1,
 ENTRY_NUM_RE = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)]|\^(\d{1,3})[.:]?)\s+")
 FOOTDEF_RE = re.compile(r"(?m)^[ \t]{0,3}\[\^([^\]\s]{1,40})\]:[ \t]*(\S[^\n]{0,2000})")
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
-#: What any in-text marker or identifier needs (a quick test before the patterns above).
-_ANY_MARK = re.compile(r"[\[(\u2070\u00b9\u00b2\u00b3\u2074-\u2079]|10\.|PMC|NCT|(?i:pmid)")
+_SUPERSCRIPT_CHAR = re.compile("[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]")
+
+
+def _may_cite(text: str) -> bool:
+    """Whether ``text`` holds what any in-text marker or identifier needs (a quick test
+    before the patterns above): a bracket, a parenthesis, a superscript digit, "10.",
+    "PMC", "NCT" or "PMID" in any case."""
+    if "[" in text or "(" in text or "10." in text or "PMC" in text or "NCT" in text:
+        return True
+    # Dotted and dotless i match "i" in a case-insensitive pattern but lower-case differently.
+    if not text.isascii() and (_SUPERSCRIPT_CHAR.search(text) or "\u0130" in text or "\u0131" in text):
+        return True
+    return "pmid" in text.lower()
 
 _SUP_DIGITS = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9", "\u207b": "-"}
 
@@ -336,6 +347,11 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
 def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int, b: int, settings: Any, links: list[Any]) -> list[Citation]:
     """Citations inside block text ``[a, b)`` (a sentence); ``links`` are the document links overlapping it."""
     text = block.text[a:b]
+    if not _may_cite(text):
+        if not links and not ev.sup_markers:
+            return []
+        # No bracket, parenthesis, superscript or identifier: only links and HTML markers can cite.
+        text = ""
     out: list[Citation] = []
     keymap = ev.by_key()
     sm = block.map
@@ -350,9 +366,6 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
                 c.references.append(r)
 
     taken: list[tuple[int, int]] = []
-    if _ANY_MARK.search(text) is None:
-        # No bracket, parenthesis, superscript or identifier: only links and HTML markers can cite.
-        text = ""
     for m in NUMERIC_RE.finditer(text):
         s, e = sm.span(a + m.start(), a + m.end())
         c = Citation("numeric", m.group(0), s, e, keys=[str(n) for n in expand_numbers(m.group(1))])
