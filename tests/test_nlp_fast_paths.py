@@ -1,0 +1,99 @@
+"""The fast paths of segmentation, syllables and readability give the reference results.
+
+Each test compares a shortcut with the plain computation it replaces: Punkt
+with untimed patterns against stock NLTK Punkt, in-place word matching against
+slicing, the bisected syllable table against the whole dictionary, per-section
+grades from shared sentence counts against a fresh computation.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import pytest
+from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+from audit.nlp import sentences, syllables, words
+from audit.readability import measure, metrics_for
+from audit.readers import parse
+
+TEXTS = [
+    "Dr. Smith saw the patient at 5 p.m. She was fine. The U.S. FDA agreed.",
+    'He said "stop." Then he left! Did he? Yes... and no. (See Fig. 2.) It ends here.',
+    "Take 2.5 mg. e.g. aspirin, i.e. not ibuprofen. J. R. R. Tolkien wrote it. No. 5 is next.",
+    "Visit www.nih.gov. Email jane.doe@example.com. “It works,” she said. ‘Maybe.’ Done.",
+    "Smith et al. found it. The study (n = 40) was small. Results vary... Ask first.",
+]
+
+
+def test_punkt_without_timers_matches_stock_punkt() -> None:
+    ours = sentences._tokenizer()
+    stock = PunktSentenceTokenizer(ours._params)
+    rng = random.Random(3)
+    pieces = [w for t in TEXTS for w in t.split()]
+    samples = list(TEXTS)
+    for _ in range(300):
+        samples.append(" ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30))))
+    # Both run the stock algorithm with the project's parameters; only the patterns' timers differ.
+    plain = PunktSentenceTokenizer(ours._params, lang_vars=sentences._LanguageVars(), token_cls=sentences._Token)
+    for text in samples:
+        assert list(plain.span_tokenize(text)) == list(stock.span_tokenize(text)), text
+
+
+def test_punkt_patterns_have_no_timer() -> None:
+    lang = sentences._tokenizer()._lang_vars
+    assert type(lang.period_context_re()).__module__ in ("regex", "_regex", "re")
+    assert type(lang._word_tokenizer_re()).__module__ in ("regex", "_regex", "re")
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "café (e + U+0301) is one word", "well-known don’t 3.5 U.S e.g http://x.org/a."])
+def test_word_tokens_in_place_equal_tokens_of_the_slice(text: str) -> None:
+    rng = random.Random(len(text))
+    for _ in range(50):
+        a = rng.randrange(len(text) + 1)
+        b = rng.randrange(a, len(text) + 1)
+        expected = [(a + x, a + y) for x, y in words.tokenize(text[a:b])]
+        assert words.tokenize(text, a, b) == expected
+
+
+def test_a_combining_accent_stays_inside_its_word() -> None:
+    text = "cafe\u0301 au lait"
+    assert [text[a:b] for a, b in words.tokenize(text)] == ["cafe\u0301", "au", "lait"]
+
+
+def test_syllable_lookup_agrees_with_the_whole_table() -> None:
+    table = syllables.table()
+    sample = random.Random(1).sample(sorted(table), 2000)
+    assert all(syllables.lookup(w) == table[w] for w in sample)
+    assert syllables.lookup("table") == 2
+    assert syllables.lookup("zzqxvitamin") is None
+    assert syllables.lookup("") is None
+
+
+def test_section_grades_equal_a_fresh_computation() -> None:
+    body = (
+        "Your veins carry blood back to your heart every day. Small valves keep the blood moving the right way. "
+        "When the valves get weak, blood can pool in the legs and feet. "
+    )
+    hard = (
+        "Chronic venous insufficiency is a multifactorial pathophysiological condition. "
+        "Epidemiological investigations demonstrate considerable variability in prevalence estimates. "
+    )
+    doc = parse("a.md", f"# One\n\n{body * 3}\n\n# Two\n\n{hard * 3}\n\n## Three\n\n{body}{hard}\n", "markdown")
+    result = measure(doc, None)
+    assert len(result["sections"]) == 3
+    for idx, sec in enumerate(result["sections"], start=1):
+        prose = [s for s in doc.sentences() if s.block.section == idx and s.block.kind == "paragraph"]
+        fresh = metrics_for(prose)
+        for key in ("words", "sentences", "syllables", "smog_index", "flesch_kincaid_grade", "dale_chall_readability_score"):
+            if sec.get("scored") or key in ("words", "sentences", "syllables"):
+                assert sec[key] == fresh[key], (idx, key)
+    assert result["sections"][0]["syllables"] < result["sections"][1]["syllables"]
+
+
+def test_syllables_and_readability_do_not_load_nltk() -> None:
+    code = "import sys, audit.readability, audit.nlp.syllables; print('nltk' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "False"
