@@ -223,16 +223,6 @@ def _first_index(spans: list[tuple[int, int]], side: int, offset: int) -> int:
     return -1
 
 
-def _medical_terms(words: list[str], lex: Lexicons) -> list[str]:
-    """Sorted distinct words of the medical vocabulary (plurals folded)."""
-    distinct = set(words)
-    found = distinct & lex.medical
-    for w in distinct - found:
-        if len(w) > 4 and w[-1] == "s" and lex.is_medical(w):
-            found.add(w)
-    return sorted(found)
-
-
 def _prevalence_verb(c: Cue, spans: list[tuple[int, int]], words: list[str], stat_starts: set[int]) -> bool:
     """Whether relation cue ``c`` is a prevalence verb followed (within two tokens) by a statistic."""
     j = _first_index(spans, 1, c.end)
@@ -384,9 +374,8 @@ def _vague(words: list[str], raw: list[str], lex: Lexicons) -> list[tuple[int, i
         out.append((m.i, m.j))
     n = len(words)
     source_nouns = lex.source_nouns
-    for i in [] if source_nouns.isdisjoint(words) else range(n):
-        w = words[i]
-        if w in source_nouns and (not raw[i][:1].isupper() or i == 0):
+    for i in [] if source_nouns.isdisjoint(words) else [k for k, w in enumerate(words) if w in source_nouns]:
+        if not raw[i][:1].isupper() or i == 0:
             # a reporting verb within the next four tokens ("studies have consistently shown")
             for m in lex.report_verbs.find(words[i + 1 : min(n, i + 5)]):
                 if all(words[i + 1 + t] not in (".", ";") for t in range(m.i)):
@@ -509,7 +498,8 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
         # "a 2019 study in JAMA found": the study is named, not vague
         if not any(a < nb and na < b + 3 for na, nb in named):
             sa.vague.append(_cue(spans, text, a, b, kind="vague"))
-    sa.medical_terms = _medical_terms(words, lex)
+    is_medical = lex.is_medical
+    sa.medical_terms = sorted({w for w in words if is_medical(w)})
     if sa.vague:
         # "research identifies ...": the reporting verb of an attribution is not a diagnosis cue.
         sa.kind_cues = [c for c in sa.kind_cues if not any(v.start <= c.start < v.end for v in sa.vague)]
