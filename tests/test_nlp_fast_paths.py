@@ -97,3 +97,17 @@ def test_syllables_and_readability_do_not_load_nltk() -> None:
     code = "import sys, audit.readability, audit.nlp.syllables; print('nltk' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+def test_ascii_text_gets_the_same_tokens_from_both_engines() -> None:
+    rng = random.Random(4)
+    alphabet = "ab Z09_-'.@:/wht()[]<>\"!?,;\t\n\x0b\x0c\r\x1c\x1f"
+    for _ in range(3000):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(25)))
+        for text in (body, "http://" + body, "www." + body):
+            a = rng.randrange(len(text) + 1)
+            b = rng.randrange(a, len(text) + 1)
+            assert words.tokenize(text, a, b) == [m.span() for m in words.WORD_RE.finditer(text, a, b)], (text, a, b)
+    # U+001C..U+001F are whitespace for re but not for regex: such text keeps the regex engine.
+    text = "http://a.org/x\x1cy z"
+    assert [text[a:b] for a, b in words.tokenize(text)] == ["http://a.org/x\x1cy", "z"]
