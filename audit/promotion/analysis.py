@@ -177,6 +177,8 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
     # The words that can start an entry of any lexicon, per block: most lexicons have none.
     starters = _lexicon_starters()
     present = [starters.intersection(info.toks.lower) for info in blocks]
+    #: Per block, the tokens that can start an entry (computed on first use).
+    at: list[list[int] | None] = [None] * len(blocks)
     for name in LEXICONS:
         matcher = load_matcher(FAMILY, (name + ".txt",))
         first = matcher.first_words()
@@ -185,7 +187,11 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
             if first.isdisjoint(present[bi]):
                 continue
             toks = info.toks
-            for i, j, entry in matcher.find(toks):
+            starts = at[bi]
+            if starts is None:
+                here = present[bi]
+                starts = at[bi] = [k for k, w in enumerate(toks.lower) if w in here]
+            for i, j, entry in matcher.find(toks, starts=starts):
                 if entry.exception or any(k in info.accepted for k in range(i, j)):
                     continue
                 a, b = toks.starts[i], toks.ends[j - 1]

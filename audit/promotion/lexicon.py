@@ -81,15 +81,25 @@ class Tokens:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens (linear time)."""
-    parts = _WORD_SPLIT.split(text)  # gap, word, gap, word, ..., gap
-    if len(parts) == 1:
-        return Tokens(text, [], [], [], [])
+    if text.isascii():
+        # Lower-casing ASCII changes letters only, and only into letters: the same tokens
+        # and the same gaps come out of the lower-cased text.
+        parts = _WORD_SPLIT.split(text.lower())  # gap, word, gap, word, ..., gap
+        if len(parts) == 1:
+            return Tokens(text, [], [], [], [])
+        lower = parts[1::2]
+    else:
+        parts = _WORD_SPLIT.split(text)
+        if len(parts) == 1:
+            return Tokens(text, [], [], [], [])
+        lower = []
     offsets = list(accumulate(map(len, parts)))
     starts = offsets[0::2][:-1]
     ends = offsets[1::2]
     gaps = parts[0::2]
-    low = text.lower()
-    if len(low) != len(text):  # a few characters change length when lower-cased
+    if lower:
+        pass
+    elif len(low := text.lower()) != len(text):  # a few characters change length when lower-cased
         lower = [w.lower() for w in parts[1::2]]
     else:
         lower = [low[a:b] for a, b in zip(starts, ends)]
@@ -147,16 +157,24 @@ class Matcher:
         """The words an entry can start with."""
         return frozenset(self._root)
 
-    def find(self, toks: Tokens, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Entry]]:
-        """Matches as ``(first_token, last_token_exclusive, entry)``; exceptions included."""
+    def find(self, toks: Tokens, lo: int = 0, hi: int | None = None, starts: list[int] | None = None) -> list[tuple[int, int, Entry]]:
+        """Matches as ``(first_token, last_token_exclusive, entry)``; exceptions included.
+
+        ``starts`` (ascending token indices) narrows where a match may begin: it must hold
+        every token whose word can begin one (the tokens of a few known words, say).
+        """
         out: list[tuple[int, int, Entry]] = []
         lower, joined = toks.lower, toks.joined
         root = self._root
-        if root.keys().isdisjoint(lower):
-            return out
         n = len(lower) if hi is None else hi
+        if starts is None:
+            if root.keys().isdisjoint(lower):
+                return out
+            cands = [k for k in range(lo, n) if lower[k] in root]
+        else:
+            cands = [k for k in starts if lo <= k < n and lower[k] in root]
         nxt_free = lo
-        for i in [k for k in range(lo, n) if lower[k] in root]:
+        for i in cands:
             if i < nxt_free:
                 continue
             best: tuple[int, Entry] | None = None
