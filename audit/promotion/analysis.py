@@ -344,20 +344,19 @@ def _capitalised_names(toks: Tokens, suffixes: frozenset[str], inner: frozenset[
     if suffixes.isdisjoint(toks.lower):
         return out  # a name must end in an organisation word
     n = len(toks)
-    i = 0
-    while i < n:
-        w = toks.word(i)
-        if not w[:1].isupper():
-            i += 1
+    text, joined, lower = toks.text, toks.joined, toks.lower
+    caps = [text[a].isupper() for a in toks.starts]  # token starts with a capital letter
+    j = 0
+    for i in [k for k in range(n) if caps[k]]:
+        if i < j:
             continue
         j = i + 1
-        while j < n and toks.joined[j] and (toks.word(j)[:1].isupper() or (toks.lower[j] in inner and j + 1 < n and toks.word(j + 1)[:1].isupper())):
+        while j < n and joined[j] and (caps[j] or (lower[j] in inner and j + 1 < n and caps[j + 1])):
             j += 1
         # Trim to the last organisation word.
         k = j
-        while k > i and toks.lower[k - 1] not in suffixes:
+        while k > i and lower[k - 1] not in suffixes:
             k -= 1
-        if k - i >= 2 and toks.lower[i] not in inner:
+        if k - i >= 2 and lower[i] not in inner:
             out.append((i, k))
-        i = j
     return out
