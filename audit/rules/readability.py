@@ -351,16 +351,15 @@ class ComplexWord(Rule):
             text = s.block.text
             tokens = s.tokens
             count = len(tokens)
-            words: list[str] | None = None  # every token in table form, built on the first candidate
+            # Every token in table form (as _plain_form spells it), once.
+            words = [text[a:b].lower().replace("’", "'") for a, b in tokens]
             i = 0
             while i < count:
                 # Only a token that begins a listed phrase can start a match: one lookup per token.
-                lengths = starts.get(_plain_form(text[tokens[i][0] : tokens[i][1]]))
+                lengths = starts.get(words[i])
                 if lengths is None:
                     i += 1
                     continue
-                if words is None:
-                    words = [_plain_form(text[a:b]) for a, b in tokens]
                 for n in lengths:
                     if n > count - i:
                         continue
