@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 
 from audit.model import Block, Document
 
-# Bounded patterns only: no nested quantifiers over unbounded input.
+# Bounded patterns only: no nested quantifiers over unbounded input. A sentence is searched
+# with them only when _may_cite finds what they need: keep the two in step.
 NUMERIC_RE = re.compile(r"\[(\d{1,3}(?:\s{0,2}[-\u2013\u2014,;]\s{0,2}\d{1,3}){0,20})\]")
 FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]{1,40})\]")
 SUPERSCRIPT_RE = re.compile(r"(?<=[\w.,;:)\]\"'\u2019\u201d])([\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,6}(?:[\u207b,\u2013-][\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,6}){0,10})")

@@ -26,7 +26,8 @@ SITE_KEYS = ("og:site_name", "site_name", "application-name", "publisher", "orga
 _SENT_END = re.compile(r"[.!?]")
 #: A bare domain: dot-separated labels (unambiguous split, so linear time).
 _DOMAIN = re.compile(r"(?<![\w@.\-/])(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9][A-Za-z0-9\-]*)+")
-#: What every :data:`_DOMAIN` match holds: a dot between label characters (a quick test).
+#: What every :data:`_DOMAIN` match holds: a dot between label characters (a quick test;
+#: keep it in step with :data:`_DOMAIN`).
 _DOTTED = re.compile(r"[A-Za-z0-9\-]\.[A-Za-z0-9]")
 _STARS = re.compile(r"[\u2605\u2B50]{3,}")
 

@@ -33,6 +33,8 @@ DATE_KEYS = (
 SOURCE_KEYS = ("sources", "references", "citations", "bibliography")
 SPONSOR_KEYS = ("sponsor", "sponsored_by", "disclosure", "disclosures", "funding", "conflicts", "conflict_of_interest", "publisher", "owner")
 
+# AUTHOR_RE and DATE_RE are tried only where one of _AUTHOR_STARTS / _DATE_STARTS begins
+# (see _has_match): a new alternative must add the word it starts with there.
 AUTHOR_RE = re.compile(
     r"\b(?i:written|authored|reviewed|medically reviewed|fact[- ]checked|edited)\s+(?i:by):?\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}"
     r"|\b(?i:author):\s{0,3}[A-Z][\w.'\-]{1,30}"
