@@ -187,7 +187,7 @@ def _tokenizer() -> _Tokenizer:
 #: Three or more dots, possibly spaced (". . ."), or the ellipsis character.
 _ELLIPSIS_RE = re.compile(r"\.(?:[ \u00a0]?\.){2,}|\u2026")
 #: A dot between two digits (3.5, 1026.253.553) or inside a URL / e-mail.
-_NUM_DOT_RE = re.compile(r"(?<=\d)\.(?=\d)")
+_NUM_DOT_RE = re.compile(r"\.(?<=\d\.)(?=\d)")  # the dot first: fast to scan for
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"“”'’()\[\]]*[^\s<>\"“”'’()\[\].,;:!?]", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"\b[\w+-]{1,64}(?:\.[\w+-]{1,64}){0,8}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")
 
@@ -219,14 +219,25 @@ def _mask(text: str) -> str:
 # --- list markers ------------------------------------------------------------
 
 _BULLETS = "•◦▪▫‣⁃∙·●○■□–"
-# "(?<!\S)" is "at the start or after whitespace"; the bullet pattern begins with
-# its character class (fast to scan for) and looks back past the bullet.
-_ENUM_RE = re.compile(r"(?<!\S)(?P<n>\d{1,3}|[a-z])(?P<p>\.\)|\)|\.)(?=\s)")
+# An enumerator ("1.", "12)", "1.)", "a.") is a whole chunk between whitespace (or the
+# start) and whitespace. Patterns that begin with a character class are fast to scan for,
+# so the scan consumes the whitespace in front of the marker, and a marker at the very
+# start is matched on its own. The bullet pattern looks back past the bullet.
+_ENUM_RE = re.compile(r"(?P<n>\d{1,3}|[a-z])(?P<p>\.\)|\)|\.)(?=\s)")
+_SPACE_ENUM_RE = re.compile(r"\s(?P<n>\d{1,3}|[a-z])(?P<p>\.\)|\)|\.)(?=\s)")
 _BULLET_RE = re.compile(r"[•◦▪▫‣⁃∙●○■□](?<!\S.)(?=\s?\S)")
 
 
 def _enum_value(tok: str) -> int:
     return int(tok) if tok.isdigit() else ord(tok) - ord("a") + 1
+
+
+def _enum_marks(text: str) -> list[re.Match[str]]:
+    """Enumerator matches in order; a marker begins at ``m.start("n")``."""
+    first = _ENUM_RE.match(text)
+    marks = [first] if first is not None else []
+    marks.extend(_SPACE_ENUM_RE.finditer(text, first.end() if first is not None else 0))
+    return marks
 
 
 def _list_starts(text: str) -> list[int]:
@@ -236,7 +247,7 @@ def _list_starts(text: str) -> list[int]:
         starts.append(m.start())
     if len(starts) < 2:
         starts = []
-    marks = list(_ENUM_RE.finditer(text))
+    marks = _enum_marks(text)
     run: list[re.Match[str]] = []
     for m in marks:
         if run:
@@ -246,10 +257,10 @@ def _list_starts(text: str) -> list[int]:
                 run.append(m)
                 continue
             if len(run) >= 2:
-                starts.extend(x.start() for x in run)
+                starts.extend(x.start("n") for x in run)
         run = [m]
     if len(run) >= 2:
-        starts.extend(x.start() for x in run)
+        starts.extend(x.start("n") for x in run)
     if not starts:
         return []
     # A bullet directly before an enumerator ("• 9.") starts the item itself.
