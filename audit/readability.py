@@ -251,7 +251,7 @@ def _linsear(per_sentence: list[list[int]]) -> float:
 #: Per word token (as it stands in the text): ``(syllables, letters, characters, not a Dale-Chall easy word)``.
 _WORD_STATS: dict[str, tuple[int, int, int, bool]] = {}
 #: :data:`_WORD_STATS` is emptied when it grows past this many word types.
-_WORD_STATS_MAX = 200_000
+_WORD_STATS_MAX = 50_000
 
 #: Per sentence: ``(words, syllables, polysyllables, letters, characters, fog hard words,
 #: Dale-Chall hard words, syllables of each word)``.
