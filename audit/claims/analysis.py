@@ -250,9 +250,9 @@ def _valid_hedge(m: Match, words: list[str]) -> bool:
     return not (w == "may" and prev in ("in", "of", "since", "from", "until", "by"))
 
 
-def find_hedges(words: list[str], lex: Lexicons) -> list[Match]:
+def find_hedges(words: list[str], lex: Lexicons, present: frozenset[str] | set[str] | None = None) -> list[Match]:
     """Hedge matches in a token list, without false friends ("could not", "as soon as possible")."""
-    return [m for m in lex.hedges.find(words) if _valid_hedge(m, words)]
+    return [m for m in lex.hedges.find(words, present=present) if _valid_hedge(m, words)]
 
 
 # ---------------------------------------------------------------- helpers
@@ -367,10 +367,10 @@ def _named_cues(words: list[str], raw: list[str], lex: Lexicons, out: list[tuple
             out.append((i, i + 3))
 
 
-def _vague(words: list[str], raw: list[str], lex: Lexicons) -> list[tuple[int, int]]:
+def _vague(words: list[str], raw: list[str], lex: Lexicons, present: frozenset[str] | set[str] | None = None) -> list[tuple[int, int]]:
     """Token ranges of vague attributions: "research shows", "studies suggest", "experts agree"."""
     out: list[tuple[int, int]] = []
-    for m in lex.vague.find(words):
+    for m in lex.vague.find(words, present=present):
         out.append((m.i, m.j))
     n = len(words)
     source_nouns = lex.source_nouns
@@ -415,7 +415,9 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
         not stext.isascii() and any(ch.isdigit() for ch in _NON_ASCII.findall(stext))
     )
 
-    hedges = find_hedges(words, lex)
+    # The words that can start a lexicon entry: most lexicons have none in a sentence.
+    starters = lex.sentence_starters.intersection(words)
+    hedges = find_hedges(words, lex, starters)
     sa.hedges = [_cue(spans, text, m.i, m.j, kind="hedge") for m in hedges]
     hedge_idx = [m.i for m in hedges]
     has_treatment = lex.has_treatment(words)
@@ -423,8 +425,8 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     label_end = _label_end(words, raw)
     # Harms after a causal cue; a treatment-specific harm ("side effects") counts even
     # when no treatment word is in the sentence.
-    harm_starts = {h.i for h in lex.harms.find(words) if has_treatment or words[h.i] in _TREATMENT_HARMS}
-    rel_matches = lex.relations.find(words)
+    harm_starts = {h.i for h in lex.harms.find(words, present=starters) if has_treatment or words[h.i] in _TREATMENT_HARMS}
+    rel_matches = lex.relations.find(words, present=starters)
     if len(rel_matches) > 1 and rel_matches[0].i == label_end and words[label_end].endswith("ing"):
         # A gerund subject ("Treating vein disease can improve ...") states no relation itself.
         rel_matches = rel_matches[1:]
@@ -452,13 +454,13 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
                 kind = "risk"
         sa.relations.append(_cue(spans, text, m.i, m.j, kind=kind, strength=strength, negated=_negated(words, m.i)))
 
-    for m in lex.kinds.find(words):
+    for m in lex.kinds.find(words, present=starters):
         kind = m.pattern.tag[0] if m.pattern.tag else ""
         if _negated(words, m.i, 2) and kind == "safety":
             continue
         sa.kind_cues.append(_cue(spans, text, m.i, m.j, kind=kind))
 
-    for m in lex.absolutes.find(words):
+    for m in lex.absolutes.find(words, present=starters):
         if _negated(words, m.i) and words[m.i] not in ("no", "without", "never", "zero", "free"):
             continue
         if sa.question:
@@ -494,7 +496,7 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
     named = _named_sources(spans, raw, words, lex)
     for a, b in named:
         sa.named.append(_cue(spans, text, a, b, kind="named"))
-    for a, b in _vague(words, raw, lex):
+    for a, b in _vague(words, raw, lex, starters):
         # "a 2019 study in JAMA found": the study is named, not vague
         if not any(a < nb and na < b + 3 for na, nb in named):
             sa.vague.append(_cue(spans, text, a, b, kind="vague"))

@@ -102,13 +102,17 @@ class TokenMatcher:
         for lst in self.by_first.values():
             lst.sort(key=lambda p: -len(p.slots))
 
-    def find(self, words: list[str], longest: bool = True) -> list[Match]:
-        """Matches, left to right; with ``longest`` they do not overlap."""
+    def find(self, words: list[str], longest: bool = True, present: frozenset[str] | set[str] | None = None) -> list[Match]:
+        """Matches, left to right; with ``longest`` they do not overlap.
+
+        ``present`` (optional) is a set holding every word of ``words`` that can start
+        an entry of this matcher (and maybe others): a faster test for "no match".
+        """
         by_first = self.by_first
         num_first = self.num_first
         if num_first:
             starts = [i for i, w in enumerate(words) if w in by_first or is_number(w)]
-        elif by_first.keys().isdisjoint(words):
+        elif by_first.keys().isdisjoint(words if present is None else present):
             return []
         else:
             starts = [i for i, w in enumerate(words) if w in by_first]
@@ -234,6 +238,10 @@ class Lexicons:
             w.lower() for w in read_lines("medical_curated.txt")
         )
         self.treatments = frozenset(w.lower() for w in read_lines("treatments.txt"))
+        #: Every word that can start an entry of the lexicons each sentence is matched against.
+        self.sentence_starters = frozenset().union(
+            *(m.by_first for m in (self.hedges, self.harms, self.relations, self.kinds, self.absolutes, self.advice, self.vague))
+        )
 
     def has_treatment(self, words: list[str]) -> bool:
         """Whether any word names a treatment: listed, or a drug name by its USAN stem."""
