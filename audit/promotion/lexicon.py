@@ -177,9 +177,13 @@ class Matcher:
         for i in cands:
             if i < nxt_free:
                 continue
+            node = root[lower[i]]
+            j = i + 1
+            if _END not in node and WILDCARD not in node and (j >= n or not joined[j] or lower[j] not in node):
+                continue  # the usual case: the next word does not continue any entry
             best: tuple[int, Entry] | None = None
             # Depth-first over the (rare) wildcard branches; the stack stays tiny.
-            stack: list[tuple[Any, int]] = [(root[lower[i]], i + 1)]
+            stack: list[tuple[Any, int]] = [(node, j)]
             while stack:
                 nd, j = stack.pop()
                 e = nd.get(_END)
