@@ -21,7 +21,7 @@ from audit.claims.evidence import (
 from audit.claims.lexicon import compile_entries, is_number
 from audit.config import from_dict
 from audit.model import Block, Document, SpanMap
-from audit.promotion.analysis import _analyse, _capitalised_names
+from audit.promotion.analysis import _analyse, _capitalised_names, _joined_without_space
 from audit.promotion.lexicon import _JOINER_CHARS, _WORD, tokenize
 from audit.promotion.stuffing import frequent_phrases
 from audit.readers import parse
@@ -123,6 +123,8 @@ def test_promotion_tokens_equal_the_plain_tokenisation() -> None:
         if len(text.lower()) == len(text):  # otherwise slices of the lower-cased text are not per-word
             assert toks.lower == lower, repr(text)
         assert [toks.gap(i) for i in range(len(toks))] == gaps, repr(text)
+        hyphenated = sum(1 for i in range(1, len(starts)) if joined[i] and starts[i] > ends[i - 1] and " " not in gaps[i])
+        assert _joined_without_space(toks) == hyphenated, repr(text)
 
 
 def _reference_capitalised(toks: object, suffixes: frozenset[str], inner: frozenset[str]) -> list[tuple[int, int]]:

@@ -15,7 +15,17 @@ from functools import lru_cache
 from typing import Any
 
 from audit.model import Block, Document
-from audit.promotion.lexicon import Entry, Matcher, Tokens, load_cues, load_matcher, load_words, phrase_words, tokenize
+from audit.promotion.lexicon import (
+    _JOINER_CHARS,
+    Entry,
+    Matcher,
+    Tokens,
+    load_cues,
+    load_matcher,
+    load_words,
+    phrase_words,
+    tokenize,
+)
 
 FAMILY = "promotion"
 #: Lexicon files of ``audit/data/promotion/`` (one per concern).
@@ -122,8 +132,13 @@ def _sentence_starts(toks: Tokens) -> list[int]:
 def _joined_without_space(toks: Tokens) -> int:
     """Tokens joined to the previous one by a gap without a space (a hyphen): "state-of-the-art"."""
     n = len(toks)
+    if not any(c in toks.text for c in _NON_SPACE_JOINERS):
+        return 0  # such a gap is made of joiners, and not only of spaces
     gaps = toks.gaps if toks.gaps else [toks.gap(i) for i in range(n)]
     return sum(1 for j, g in zip(toks.joined[1:], gaps[1:n]) if j and g and " " not in g)
+
+
+_NON_SPACE_JOINERS = tuple(c for c in _JOINER_CHARS if c != " ")
 
 
 @lru_cache(maxsize=64)
