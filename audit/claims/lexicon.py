@@ -102,11 +102,19 @@ class TokenMatcher:
         for lst in self.by_first.values():
             lst.sort(key=lambda p: -len(p.slots))
 
-    def find(self, words: list[str], longest: bool = True, present: frozenset[str] | set[str] | None = None) -> list[Match]:
+    def find(
+        self,
+        words: list[str],
+        longest: bool = True,
+        present: frozenset[str] | set[str] | None = None,
+        at: list[int] | None = None,
+    ) -> list[Match]:
         """Matches, left to right; with ``longest`` they do not overlap.
 
         ``present`` (optional) is a set holding every word of ``words`` that can start
         an entry of this matcher (and maybe others): a faster test for "no match".
+        ``at`` (optional, ascending) holds every index of ``words`` where an entry of this
+        matcher can start (and maybe others); it is ignored when an entry starts with NUM.
         """
         by_first = self.by_first
         num_first = self.num_first
@@ -114,6 +122,8 @@ class TokenMatcher:
             starts = [i for i, w in enumerate(words) if w in by_first or is_number(w)]
         elif by_first.keys().isdisjoint(words if present is None else present):
             return []
+        elif at is not None:
+            starts = [i for i in at if words[i] in by_first]
         else:
             starts = [i for i, w in enumerate(words) if w in by_first]
         out: list[Match] = []

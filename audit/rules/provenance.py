@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from audit.claims import evidence_of
@@ -144,16 +145,35 @@ def _words(text: str) -> list[str]:
     return list(map(str.lower, _TOKEN.findall(text)))
 
 
-def _block_words(doc: Document) -> list[list[str]]:
-    """Lower-case tokens of every block (computed once per document)."""
-    words: list[list[str]] = doc.memo("provenance:words", lambda d: [_words(b.text) for b in d.blocks])
-    return words
+def _block_words(doc: Document) -> list[tuple[list[str], set[str], list[int]]]:
+    """Per block (computed once per document): its lower-case tokens, those of them that can
+    start an entry of the provenance lexicons, and where these stand."""
+
+    def compute(d: Document) -> list[tuple[list[str], set[str], list[int]]]:
+        starters = _starters()
+        out = []
+        for b in d.blocks:
+            words = _words(b.text)
+            here = starters.intersection(words)
+            out.append((words, here, [k for k, w in enumerate(words) if w in here] if here else []))
+        return out
+
+    blocks: list[tuple[list[str], set[str], list[int]]] = doc.memo("provenance:words", compute)
+    return blocks
+
+
+@lru_cache(maxsize=1)
+def _starters() -> frozenset[str]:
+    """Every word an entry of the lexicons matched over whole blocks can start with."""
+    lex = lexicons()
+    return frozenset().union(*(m.by_first for m in (lex.disclosure, lex.commercial, lex.risks)))
 
 
 def _block_matches(doc: Document, matcher: Any) -> Iterator[tuple[int, int, str]]:
     """Source spans of lexicon matches in every block."""
-    for b, words in zip(doc.blocks, _block_words(doc)):
-        found = matcher.find(words)
+    narrow = matcher.by_first.keys() <= _starters()  # ``here`` and ``at`` cover its entries
+    for b, (words, here, at) in zip(doc.blocks, _block_words(doc)):
+        found = matcher.find(words, present=here, at=at) if narrow else matcher.find(words)
         if not found:
             continue
         text = b.text
