@@ -111,3 +111,11 @@ def test_ascii_text_gets_the_same_tokens_from_both_engines() -> None:
     # U+001C..U+001F are whitespace for re but not for regex: such text keeps the regex engine.
     text = "http://a.org/x\x1cy z"
     assert [text[a:b] for a, b in words.tokenize(text)] == ["http://a.org/x\x1cy", "z"]
+
+
+def test_other_uses_of_a_punkt_token_pattern_reach_nltks_own_pattern() -> None:
+    ellipsis = sentences._Token._RE_ELLIPSIS
+    assert ellipsis.match("...") is not None and ellipsis.match("a..") is None
+    # Only match/sub are shortcuts; anything else (search, pattern) is NLTK's own object.
+    assert ellipsis.search("a..") is not None
+    assert ellipsis.pattern == r"\.\.+$"

@@ -37,6 +37,7 @@ Punkt sees, so spans index the original text exactly.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from functools import lru_cache
@@ -113,14 +114,24 @@ def _plain(pattern: Any) -> Any:
 
 
 class _Anchored:
-    """One of Punkt's token patterns, exposing only ``match`` and ``sub`` (applied to one token)."""
+    """One of Punkt's token patterns: ``match`` and ``sub`` (applied to one token) untimed.
 
-    __slots__ = ("match", "sub")
+    Any other use (a later NLTK release calling ``search``, say) goes to NLTK's
+    own timed pattern, so behaviour never depends on this shortcut.
+    """
+
+    __slots__ = ("_original", "match", "sub")
 
     def __init__(self, pattern: Any) -> None:
         compiled = _plain(pattern)
         self.match = compiled.match
         self.sub = compiled.sub
+        self._original = functools.partial(getattr, pattern)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_original":  # not set yet (an instance made without __init__)
+            raise AttributeError(name)
+        return self._original(name)
 
 
 class _LanguageVars(PunktLanguageVars):
