@@ -148,8 +148,9 @@ class SentenceAnalysis:
 
 _FALLBACK_TOKEN = re.compile(r"\w[\w'\-.%]*\w%?|\w|[^\w\s]")
 _TREEBANK_KEYS = frozenset(_TREEBANK_MAP)
-#: The last block text lower-cased by :func:`_lower_text` and its lower-case form.
-_LOWER_CACHE: list[str] = ["", ""]
+#: The last block text lower-cased by :func:`_lower_text` and its lower-case form (one
+#: tuple, replaced as a whole, so that threads sharing it never see a mixed pair).
+_LOWER_CACHE: list[tuple[str, str]] = [("", "")]
 
 
 def _lower_text(text: str) -> str | None:
@@ -158,15 +159,15 @@ def _lower_text(text: str) -> str | None:
     That holds unless lower-casing changes the length (dotted capital I) or depends on
     context (Greek capital sigma). The last block's result is kept: its sentences come in a row.
     """
-    cache = _LOWER_CACHE
-    if cache[0] is text:
-        return cache[1]
+    last, low = _LOWER_CACHE[0]
+    if last is text:
+        return low
     if "\u03a3" in text:
         return None
     low = text.lower()
     if len(low) != len(text):
         return None
-    cache[0], cache[1] = text, low
+    _LOWER_CACHE[0] = (text, low)
     return low
 
 
