@@ -15,7 +15,7 @@ What enters the formulas (see docs/readability.md):
   built from our word tokens joined by spaces, with periods inside tokens
   removed ("3.5", "e.g.") and a single period at the end. textstat's own
   sentence and word counts then equal ours (a test checks it).
-* **Syllables are ours.** textstat 0.7.13 would call ``nltk.download('cmudict')``;
+* **Syllables are ours.** textstat 0.7.13 would download the CMU dictionary through NLTK;
   :func:`_patch_textstat` makes it use :func:`audit.nlp.syllables.count`
   (the CMU dictionary shipped as a compact table, acronyms spelled out,
   figures read aloud) and never reach NLTK. Older textstat releases (0.7.3 to
