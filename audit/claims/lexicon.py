@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from audit.datafiles import data_lines
 
 #: A pattern position: a set of accepted lower-case words, ``None`` for any
 #: token, or the string ``"NUM"`` for a number.
@@ -58,13 +59,7 @@ def _slot(token: str) -> Slot:
 
 def read_lines(name: str) -> list[str]:
     """Non-comment, non-blank lines of a data file in ``audit/data/claims``."""
-    text = resources.files("audit.data.claims").joinpath(name).read_text(encoding="utf-8")
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+    return data_lines("claims", name)
 
 
 @dataclass(frozen=True)

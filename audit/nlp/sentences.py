@@ -41,7 +41,6 @@ import functools
 import itertools
 import re
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 import regex
@@ -54,19 +53,12 @@ from nltk.tokenize.punkt import (
     PunktToken,
 )
 
+from audit.datafiles import data_lines
+
 __all__ = ["load_abbreviations", "load_sentence_starters", "split"]
 
-_DATA = files("audit") / "data" / "nlp"
-
-
 def _data_lines(name: str) -> list[str]:
-    text = (_DATA / name).read_text(encoding="utf-8")
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+    return data_lines("nlp", name)
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,8 @@ from importlib import resources
 from itertools import accumulate
 from typing import Any
 
+from audit.datafiles import data_lines
+
 #: A word: letters/digits, with inner apostrophes ("don't", "patient's").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 #: The same, as one group: ``split`` then alternates gaps and words.
@@ -240,9 +242,8 @@ def load_matcher(family: str, names: tuple[str, ...]) -> Matcher:
 def load_cues(family: str, name: str) -> dict[str, frozenset[str]]:
     """Word sets from a cue file: lines ``key: word word ...`` (a key may span several lines)."""
     out: dict[str, set[str]] = {}
-    for raw in _data_text(family, name).splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or ":" not in line:
+    for line in data_lines(family, name):
+        if ":" not in line:
             continue
         key, _, words = line.partition(":")
         out.setdefault(key.strip(), set()).update(w.lower() for w in words.split())

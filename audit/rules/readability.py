@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
+from audit.datafiles import data_lines
 from audit.model import Block, Document, Hit, Sentence
 from audit.rules.base import Context, Example, Option, Rule, register
 
@@ -290,12 +290,10 @@ class TooShortToScore(Rule):
 
 @lru_cache(maxsize=1)
 def _plain_words() -> tuple[dict[tuple[str, ...], str], int]:
-    text = (files("audit") / "data" / "readability" / "plain_words.txt").read_text(encoding="utf-8")
     table: dict[tuple[str, ...], str] = {}
     longest = 1
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "->" not in line:
+    for line in data_lines("readability", "plain_words.txt"):
+        if "->" not in line:
             continue
         hard, _, plain = line.partition("->")
         key = tuple(hard.strip().lower().split())

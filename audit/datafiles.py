@@ -1,0 +1,16 @@
+"""Reading the phrase lists and tables shipped in ``audit/data/``."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+
+def data_lines(family: str, name: str) -> list[str]:
+    """Stripped lines of ``audit/data/<family>/<name>``, without blank lines and ``#`` comments."""
+    text = resources.files("audit").joinpath("data", family, name).read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
