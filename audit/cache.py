@@ -225,19 +225,14 @@ class ResultCache:
     @staticmethod
     def content_hash(inp: Input) -> str | None:
         """SHA-256 of the input's bytes, or None when it cannot be read (then: no caching)."""
-        from audit.engine import MAX_FILE_BYTES
-        from audit.safety import open_regular
+        from audit.engine import read_input
+        from audit.readers import InputError
 
-        if inp.data is not None:
-            return hashlib.sha256(inp.data).hexdigest()
-        if inp.path is None:
+        if inp.data is None and inp.path is None:
             return None
         try:
-            with open_regular(inp.path) as fh:  # never blocks on a FIFO or device
-                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                    return None
-                return hashlib.sha256(fh.read()).hexdigest()
-        except OSError:
+            return hashlib.sha256(read_input(inp)).hexdigest()
+        except InputError:  # unreadable, not a regular file, or over the size limit
             return None
 
     # -- lookups -----------------------------------------------------------------------------

@@ -16,7 +16,6 @@ pure Python, so threads inside a worker do not run in parallel)::
 from __future__ import annotations
 
 import dataclasses
-import os
 from typing import TYPE_CHECKING, Any
 
 from audit.executors import ExecutorError
@@ -65,19 +64,16 @@ class DaskExecutor:
 
     def _materialize(self, inp: Input) -> Input | None:
         """The input with its bytes, or None when it must be checked here (unreadable, too large)."""
-        from audit.engine import MAX_FILE_BYTES
-        from audit.safety import open_regular
+        from audit.engine import read_input
+        from audit.readers import InputError
 
         if inp.data is not None:
             return inp
         if inp.path is None:
             return None
         try:
-            with open_regular(inp.path) as fh:  # never blocks on a FIFO or device
-                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                    return None
-                data = fh.read()
-        except OSError:
+            data = read_input(inp)
+        except InputError:  # unreadable, not a regular file, or over the size limit
             return None
         return dataclasses.replace(inp, data=data)
 
