@@ -1,7 +1,7 @@
 """The fast paths of segmentation, syllables and readability give the reference results.
 
-Each test compares a shortcut with the plain computation it replaces: Punkt
-with untimed patterns against stock NLTK Punkt, in-place word matching against
+Each test compares a shortcut with the plain computation it replaces (Punkt's
+own decisions against NLTK's Punkt are in test_punkt.py): in-place word matching against
 slicing, the bisected syllable table against the whole dictionary, per-section
 grades from shared sentence counts against a fresh computation.
 """
@@ -13,9 +13,8 @@ import subprocess
 import sys
 
 import pytest
-from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-from audit.nlp import sentences, syllables, words
+from audit.nlp import syllables, words
 from audit.readability import measure, metrics_for
 from audit.readers import parse
 
@@ -26,26 +25,6 @@ TEXTS = [
     "Visit www.nih.gov. Email jane.doe@example.com. “It works,” she said. ‘Maybe.’ Done.",
     "Smith et al. found it. The study (n = 40) was small. Results vary... Ask first.",
 ]
-
-
-def test_punkt_without_timers_matches_stock_punkt() -> None:
-    ours = sentences._tokenizer()
-    stock = PunktSentenceTokenizer(ours._params)
-    rng = random.Random(3)
-    pieces = [w for t in TEXTS for w in t.split()]
-    samples = list(TEXTS)
-    for _ in range(300):
-        samples.append(" ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30))))
-    # Both run the stock algorithm with the project's parameters; only the patterns' timers differ.
-    plain = PunktSentenceTokenizer(ours._params, lang_vars=sentences._LanguageVars(), token_cls=sentences._Token)
-    for text in samples:
-        assert list(plain.span_tokenize(text)) == list(stock.span_tokenize(text)), text
-
-
-def test_punkt_patterns_have_no_timer() -> None:
-    lang = sentences._tokenizer()._lang_vars
-    assert type(lang.period_context_re()).__module__ in ("regex", "_regex", "re")
-    assert type(lang._word_tokenizer_re()).__module__ in ("regex", "_regex", "re")
 
 
 @pytest.mark.parametrize("text", [*TEXTS, "café (e + U+0301) is one word", "well-known don’t 3.5 U.S e.g http://x.org/a."])
@@ -111,11 +90,3 @@ def test_ascii_text_gets_the_same_tokens_from_both_engines() -> None:
     # U+001C..U+001F are whitespace for re but not for regex: such text keeps the regex engine.
     text = "http://a.org/x\x1cy z"
     assert [text[a:b] for a, b in words.tokenize(text)] == ["http://a.org/x\x1cy", "z"]
-
-
-def test_other_uses_of_a_punkt_token_pattern_reach_nltks_own_pattern() -> None:
-    ellipsis = sentences._Token._RE_ELLIPSIS
-    assert ellipsis.match("...") is not None and ellipsis.match("a..") is None
-    # Only match/sub are shortcuts; anything else (search, pattern) is NLTK's own object.
-    assert ellipsis.search("a..") is not None
-    assert ellipsis.pattern == r"\.\.+$"

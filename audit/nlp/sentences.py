@@ -37,23 +37,14 @@ Punkt sees, so spans index the original text exactly.
 
 from __future__ import annotations
 
-import functools
 import itertools
+import os
 import re
 from functools import lru_cache
 from typing import Any
 
-import regex
-from nltk.tokenize.punkt import (
-    _ORTHO_BEG_LC,
-    _ORTHO_MID_LC,
-    PunktLanguageVars,
-    PunktParameters,
-    PunktSentenceTokenizer,
-    PunktToken,
-)
-
 from audit.datafiles import data_lines
+from audit.nlp.punkt import ORTHO_BEG_LC, ORTHO_MID_LC, Punkt
 
 __all__ = ["load_abbreviations", "load_sentence_starters", "split"]
 
@@ -82,105 +73,33 @@ def load_sentence_starters() -> frozenset[str]:
     return frozenset(w.lower() for w in _data_lines("sentence_starters.txt"))
 
 
-_SINGLE_LETTERS_RE = re.compile(r"(?:[^\W\d_]\.){2,}$")
-
-
-# --- Punkt's own patterns, without a timer on every call ----------------------
-# NLTK >= 3.10 wraps each of its patterns in ``nltk.redos.TimedPattern``, which
-# runs every match under a wall-clock timeout: about 7 microseconds per call,
-# and Punkt makes several calls per candidate sentence end. The subclasses below
-# run the same patterns (same source, same flags, same ``regex`` engine) without
-# that timer. They are NLTK's fixed patterns, never caller-supplied: the word
-# and period-context patterns are linear under ``finditer``, and the others are
-# only ever applied at the start of one token or sentence (``match``/``sub`` of
-# a ``^`` pattern), so each call is linear; the engine's per-document time
-# budget (audit.safety) still bounds every document. With older NLTK releases
-# (plain ``re`` patterns) the patterns are used as they are.
-
-
-def _plain(pattern: Any) -> Any:
-    """The compiled pattern behind one of NLTK's timed wrappers, or ``pattern`` itself."""
-    if isinstance(pattern, (re.Pattern, regex.Pattern)):
-        return pattern
-    return regex.compile(pattern.pattern, pattern.flags)
-
-
-class _Anchored:
-    """One of Punkt's token patterns: ``match`` and ``sub`` (applied to one token) untimed.
-
-    Any other use (a later NLTK release calling ``search``, say) goes to NLTK's
-    own timed pattern, so behaviour never depends on this shortcut.
-    """
-
-    __slots__ = ("_original", "match", "sub")
-
-    def __init__(self, pattern: Any) -> None:
-        compiled = _plain(pattern)
-        self.match = compiled.match
-        self.sub = compiled.sub
-        self._original = functools.partial(getattr, pattern)
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "_original":  # not set yet (an instance made without __init__)
-            raise AttributeError(name)
-        return self._original(name)
-
-
-class _LanguageVars(PunktLanguageVars):
-    """Punkt's English language variables with untimed patterns."""
-
-    __slots__ = ()
-
-    re_boundary_realignment = _Anchored(PunktLanguageVars.re_boundary_realignment)
-
-    def _word_tokenizer_re(self) -> Any:
-        try:
-            return self._re_word_tokenizer
-        except AttributeError:
-            self._re_word_tokenizer = _plain(super()._word_tokenizer_re())
-            return self._re_word_tokenizer
-
-    def period_context_re(self) -> Any:
-        try:
-            return self._re_period_context
-        except AttributeError:
-            self._re_period_context = _plain(super().period_context_re())
-            return self._re_period_context
-
-
-class _Token(PunktToken):
-    """Punkt's token with untimed patterns."""
-
-    __slots__ = ()
-
-    _RE_ELLIPSIS = _Anchored(PunktToken._RE_ELLIPSIS)
-    _RE_NUMERIC = _Anchored(PunktToken._RE_NUMERIC)
-    _RE_INITIAL = _Anchored(PunktToken._RE_INITIAL)
-    _RE_ALPHA = _Anchored(PunktToken._RE_ALPHA)
-
-
-class _Tokenizer(PunktSentenceTokenizer):
-    """Punkt with one extra first-pass rule: ``X.Y.`` tokens are abbreviations."""
-
-    def _first_pass_annotation(self, aug_tok: PunktToken) -> None:
-        super()._first_pass_annotation(aug_tok)
-        tok = aug_tok.tok
-        if aug_tok.sentbreak and tok.endswith(".") and _SINGLE_LETTERS_RE.match(tok):
-            aug_tok.sentbreak = False
-            aug_tok.abbr = True
+# --- Punkt --------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> _Tokenizer:
-    params = PunktParameters()
+def parameters() -> dict[str, Any]:
+    """The project's Punkt parameters, as keyword arguments of :class:`audit.nlp.punkt.Punkt`."""
     always, before_number = load_abbreviations()
-    params.abbrev_types = set(always)
-    params.collocations = {(a, "##number##") for a in before_number}
     starters = load_sentence_starters()
-    params.sent_starters = set(starters)
-    for w in starters:
-        params.ortho_context[w] |= _ORTHO_BEG_LC | _ORTHO_MID_LC
-    return _Tokenizer(params, lang_vars=_LanguageVars(), token_cls=_Token)
+    return {
+        "abbrev_types": always,
+        "collocations": frozenset((a, "##number##") for a in before_number),
+        "sent_starters": starters,
+        "ortho_context": dict.fromkeys(starters, ORTHO_BEG_LC | ORTHO_MID_LC),
+    }
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """The Punkt pass: ours, or NLTK's own when ``AUDIT_SEGMENTER=nltk`` (a cross-check)."""
+    engine = os.environ.get("AUDIT_SEGMENTER", "").strip().lower()
+    if engine == "nltk":
+        from audit.nlp.punkt_reference import reference_tokenizer
+
+        return reference_tokenizer(**parameters())
+    if engine not in ("", "audit"):
+        raise ValueError(f"AUDIT_SEGMENTER must be 'audit' or 'nltk', not {engine!r}")
+    return Punkt(**parameters())
 
 
 # --- masking -----------------------------------------------------------------
