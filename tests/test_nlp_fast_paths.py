@@ -90,3 +90,18 @@ def test_ascii_text_gets_the_same_tokens_from_both_engines() -> None:
     # U+001C..U+001F are whitespace for re but not for regex: such text keeps the regex engine.
     text = "http://a.org/x\x1cy z"
     assert [text[a:b] for a, b in words.tokenize(text)] == ["http://a.org/x\x1cy", "z"]
+
+
+def test_unicode_text_gets_the_same_tokens_from_both_engines() -> None:
+    # Non-ASCII text goes to the faster engine only when every character is classified alike
+    # by both; a combining accent, ½ or U+001C keeps the regex engine.
+    rng = random.Random(9)
+    alphabet = "ab Zé9_-'’“”.@–—…½\u0301\u00a0\u2028\u2010\x1c\u0663ßİ"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(30)))
+        a = rng.randrange(len(text) + 1)
+        b = rng.randrange(a, len(text) + 1)
+        expected = [m.span() for m in words.WORD_RE.finditer(text, a, b)]
+        assert words.tokenize(text, a, b) == expected, (text, a, b)
+        assert words.tokenize(text, a, b) == expected  # again, through the remembered choice
+    assert "\u0301" in words._DISAGREE and "é" in words._AGREE

@@ -2,10 +2,10 @@
 
 :func:`segment` fills ``block.sentences`` for a document. A heading is always
 exactly one sentence; other blocks (paragraphs, list items, quotes, table
-cells) are split by :func:`audit.nlp.sentences.split` (NLTK Punkt with the
+cells) are split by :func:`audit.nlp.sentences.split` (Punkt with the
 project's abbreviations plus general repairs). Word tokens come from
-:mod:`audit.nlp.words`. Nothing here downloads data or needs an NLTK data
-folder.
+:mod:`audit.nlp.words`. Nothing here imports NLTK, downloads data or needs a
+data folder.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ __all__ = ["segment", "split_sentences", "tokenize_words"]
 
 def segment(doc: Document) -> None:
     """Fill ``block.sentences`` for every block of ``doc`` (offsets into ``block.text``)."""
-    # Imported here: NLTK is loaded on the first document that needs sentences, not with
-    # the package (syllable counts and cached results need no NLTK).
+    # Imported here: the phrase lists and patterns load with the first document that needs
+    # sentences, not with the package (cached results need none of them).
     from audit.nlp.sentences import split as split_sentences
     from audit.nlp.words import tokenize as tokenize_words
 
