@@ -9,17 +9,24 @@ computed once per document through ``doc.memo`` and read by all the rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import compress, islice
 from typing import Any
 
 from audit.model import Block, Document
 from audit.promotion.lexicon import (
+    _END,
     _JOINER_CHARS,
+    WILDCARD,
     Entry,
+    GapTable,
     Matcher,
     Tokens,
+    is_joiner_gap,
     load_cues,
     load_matcher,
     load_words,
@@ -37,8 +44,13 @@ _SENT_END = re.compile(r"[.!?]")
 #: A bare domain: dot-separated labels (unambiguous split, so linear time).
 _DOMAIN = re.compile(r"(?<![\w@.\-/])(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9][A-Za-z0-9\-]*)+")
 #: What every :data:`_DOMAIN` match holds: a dot between label characters (a quick test;
-#: keep it in step with :data:`_DOMAIN`).
-_DOTTED = re.compile(r"[A-Za-z0-9\-]\.[A-Za-z0-9]")
+#: keep it in step with :data:`_DOMAIN`). Written to begin with the dot, which the ``re``
+#: engine then looks for directly, instead of trying a match at every letter:
+#: ``[A-Za-z0-9\-]\.[A-Za-z0-9]``.
+_DOTTED = re.compile(r"\.(?<=[A-Za-z0-9\-]\.)[A-Za-z0-9]")
+#: The characters of a :data:`_DOMAIN` match.
+_DOMAIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")
+_DOMAIN_RUN = re.compile(r"[A-Za-z0-9.\-]*")
 _STARS = re.compile(r"[\u2605\u2B50]{3,}")
 
 
@@ -56,17 +68,43 @@ class Match:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
 class BlockInfo:
-    """A block with its tokens, quoted spans and sentence starts."""
+    """A block with its tokens, quoted spans and sentence starts.
 
-    block: Block
-    toks: Tokens
-    quotes: list[tuple[int, int]]
-    #: Token indices that begin a sentence (always includes 0 when there are tokens).
-    sentence_starts: list[int]
-    #: Token indices covered by an accepted term.
-    accepted: set[int]
+    The quoted spans and the sentence starts are worked out on first use (when not given):
+    the rules read them only for the few blocks with a match.
+    """
+
+    __slots__ = ("_quotes", "_sentence_starts", "accepted", "block", "toks")
+
+    def __init__(
+        self,
+        block: Block,
+        toks: Tokens,
+        quotes: list[tuple[int, int]] | None = None,
+        sentence_starts: list[int] | None = None,
+        accepted: AbstractSet[int] = frozenset(),
+    ) -> None:
+        self.block = block
+        self.toks = toks
+        self._quotes = quotes
+        self._sentence_starts = sentence_starts
+        #: Token indices covered by an accepted term.
+        self.accepted = accepted
+
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        """Character spans inside double quotes (:func:`quote_spans`)."""
+        if self._quotes is None:
+            self._quotes = quote_spans(self.block.text)
+        return self._quotes
+
+    @property
+    def sentence_starts(self) -> list[int]:
+        """Token indices that begin a sentence (always includes 0 when there are tokens)."""
+        if self._sentence_starts is None:
+            self._sentence_starts = _sentence_starts(self.toks)
+        return self._sentence_starts
 
     def is_quoted(self, offset: int) -> bool:
         if self.block.kind == "quote":
@@ -121,24 +159,38 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Whether a token begins a sentence, and whether it is joined to the previous one without a
+# space, depend only on the gap before it (``joined[i]`` is ``is_joiner_gap(gap(i))``), so
+# both are looked up per gap string.
+_SENTENCE_GAP = GapTable(lambda g: not is_joiner_gap(g) and _SENT_END.search(g) is not None)
+_HYPHEN_GAP = GapTable(lambda g: is_joiner_gap(g) and bool(g) and " " not in g)
+
+
+def _inner_gaps(toks: Tokens) -> list[str]:
+    """The gaps before tokens ``1 .. n - 1``."""
+    n = len(toks)
+    if toks.gaps:
+        return toks.gaps[1:n]
+    return [toks.gap(i) for i in range(1, n)]
+
+
 def _sentence_starts(toks: Tokens) -> list[int]:
     n = len(toks)
     if not n:
         return []
-    joined, gap, search = toks.joined, toks.gap, _SENT_END.search
-    return [0] + [i for i in range(1, n) if not joined[i] and search(gap(i))]
+    return [0, *compress(range(1, n), map(_SENTENCE_GAP.__getitem__, _inner_gaps(toks)))]
 
 
 def _joined_without_space(toks: Tokens) -> int:
     """Tokens joined to the previous one by a gap without a space (a hyphen): "state-of-the-art"."""
-    n = len(toks)
-    if not any(c in toks.text for c in _NON_SPACE_JOINERS):
+    text = toks.text
+    if not any(c in text for c in (_ASCII_NON_SPACE_JOINERS if text.isascii() else _NON_SPACE_JOINERS)):
         return 0  # such a gap is made of joiners, and not only of spaces
-    gaps = toks.gaps if toks.gaps else [toks.gap(i) for i in range(n)]
-    return sum(1 for j, g in zip(toks.joined[1:], gaps[1:n]) if j and g and " " not in g)
+    return sum(map(_HYPHEN_GAP.__getitem__, _inner_gaps(toks)))
 
 
 _NON_SPACE_JOINERS = tuple(c for c in _JOINER_CHARS if c != " ")
+_ASCII_NON_SPACE_JOINERS = tuple(c for c in _NON_SPACE_JOINERS if c.isascii())
 
 
 @lru_cache(maxsize=64)
@@ -147,6 +199,28 @@ def _term_matcher(terms: tuple[str, ...]) -> Matcher:
     for t in terms:
         m.add(phrase_words(t), Entry("accepted", t, ""))
     return m
+
+
+def _domain_matches(text: str) -> list[re.Match[str]]:
+    """``_DOMAIN.finditer(text)``, searching only the stretches of domain characters that hold a dot.
+
+    Every match is made of :data:`_DOMAIN_CHARS` and holds a :data:`_DOTTED` dot, so it lies
+    in such a stretch, and no search from before a stretch can match before it. Searching a
+    stretch alone (``pos``, ``endpos``) still sees the character before it, as the look-behind
+    needs, and nothing of a match can lie after it.
+    """
+    out: list[re.Match[str]] = []
+    end = 0
+    for d in _DOTTED.finditer(text):
+        dot = d.start()
+        if dot < end:
+            continue  # inside the stretch just searched
+        start = dot
+        while start and text[start - 1] in _DOMAIN_CHARS:
+            start -= 1
+        end = _DOMAIN_RUN.match(text, dot).end()  # type: ignore[union-attr]
+        out.extend(_DOMAIN.finditer(text, start, end))
+    return out
 
 
 def _is_domain(s: str) -> bool:
@@ -159,6 +233,11 @@ def _norm_domain(s: str) -> str:
         s = s.removeprefix(p)
     s = s.split("/", 1)[0]
     return s.removeprefix("www.")
+
+
+@lru_cache(maxsize=16)
+def _norm_domains(domains: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_norm_domain(d) for d in domains)
 
 
 def _domain_core(domain: str) -> str:
@@ -179,35 +258,33 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
     acc_matcher = _term_matcher(accepted) if accepted else None
     blocks: list[BlockInfo] = []
     words = 0
+    #: Blocks where an entry of some lexicon may match (few do): index, the tokens where, their words.
+    live: list[tuple[int, list[int], set[str]]] = []
     for block in doc.blocks:
         toks = tokenize(block.text)
         # Words as a reader counts them: "state-of-the-art" is one word.
         words += len(toks) - _joined_without_space(toks)
-        covered: set[int] = set()
+        covered: AbstractSet[int] = frozenset()
         if acc_matcher is not None:
+            covered = set()
             for i, j, _ in acc_matcher.find(toks):
                 covered.update(range(i, j))
-        blocks.append(BlockInfo(block, toks, quote_spans(block.text), _sentence_starts(toks), covered))
+        at = _live_starts(toks)
+        if at:
+            live.append((len(blocks), at, {toks.lower[k] for k in at}))
+        blocks.append(BlockInfo(block, toks, accepted=covered))
 
     matches: dict[str, list[Match]] = {}
-    # The words that can start an entry of any lexicon, per block: most lexicons have none.
-    starters = _lexicon_starters()
-    present = [starters.intersection(info.toks.lower) for info in blocks]
-    #: Per block, the tokens that can start an entry (computed on first use).
-    at: list[list[int] | None] = [None] * len(blocks)
     for name in LEXICONS:
         matcher = load_matcher(FAMILY, (name + ".txt",))
         first = matcher.first_words()
         found: list[Match] = []
-        for bi, info in enumerate(blocks):
-            if first.isdisjoint(present[bi]):
+        for bi, at, present in live:
+            if first.isdisjoint(present):
                 continue
+            info = blocks[bi]
             toks = info.toks
-            starts = at[bi]
-            if starts is None:
-                here = present[bi]
-                starts = at[bi] = [k for k, w in enumerate(toks.lower) if w in here]
-            for i, j, entry in matcher.find(toks, starts=starts):
+            for i, j, entry in matcher.find(toks, starts=at):
                 if entry.exception or any(k in info.accepted for k in range(i, j)):
                     continue
                 a, b = toks.starts[i], toks.ends[j - 1]
@@ -224,12 +301,46 @@ def _analyse(doc: Document, settings: Any) -> Analysis:
 
 
 @lru_cache(maxsize=1)
-def _lexicon_starters() -> frozenset[str]:
-    """Every word a lexicon entry of :data:`LEXICONS` can start with."""
-    out: set[str] = set()
+def _lexicon_starters() -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]], frozenset[tuple[str, str]]]:
+    """What the lexicons of :data:`LEXICONS` can match, over all of them.
+
+    * every word an entry can start with;
+    * those of them after which a match may end or take any word (a one-word entry, ``*``);
+    * for each starting word, every word that can follow it in an entry;
+    * these as pairs: every two first words of an entry.
+    """
+    first: set[str] = set()
+    open_ended: set[str] = set()
+    follow: dict[str, set[str]] = {}
     for name in LEXICONS:
-        out |= load_matcher(FAMILY, (name + ".txt",)).first_words()
-    return frozenset(out)
+        root = load_matcher(FAMILY, (name + ".txt",))._root
+        for w, node in root.items():
+            first.add(w)
+            if _END in node or WILDCARD in node:
+                open_ended.add(w)
+            follow.setdefault(w, set()).update(k for k in node if k not in (_END, WILDCARD))  # type: ignore[union-attr]
+    pairs = frozenset((w, x) for w, v in follow.items() for x in v)
+    return frozenset(first), frozenset(open_ended), {w: frozenset(v) for w, v in follow.items()}, pairs
+
+
+def _live_starts(toks: Tokens) -> list[int]:
+    """Tokens where an entry of some lexicon of :data:`LEXICONS` may match, ascending.
+
+    Every other token is one that :meth:`Matcher.find` passes over for every lexicon without a
+    match and without effect: its word starts no entry, or starts only entries of two words or
+    more whose second word does not follow (joined) in the text. So ``find(toks, starts=...)``
+    over these tokens gives the same matches as over all of them.
+    """
+    starters, open_ended, follow, pairs = _lexicon_starters()
+    lower = toks.lower
+    if open_ended.isdisjoint(lower) and pairs.isdisjoint(zip(lower, islice(lower, 1, None))):
+        return []  # no one-word entry, no two words that begin an entry
+    here = starters.intersection(lower)
+    joined, n = toks.joined, len(lower)
+    return [
+        k for k, w in enumerate(lower)
+        if w in here and (w in open_ended or (k + 1 < n and joined[k + 1] and lower[k + 1] in follow[w]))
+    ]
 
 
 def configured_names(doc: Document, settings: Any) -> tuple[list[str], list[str]]:
@@ -264,7 +375,7 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     """
     cues = load_cues(FAMILY, "cues.txt")
     names, domains = configured_names(doc, settings)
-    authoritative = {_norm_domain(d) for d in getattr(settings, "authoritative_domains", ()) or ()}
+    authoritative = _norm_domains(tuple(getattr(settings, "authoritative_domains", ()) or ()))
     commercial = cues.get("commercial_tlds", frozenset())
     attribution = cues.get("attribution", frozenset())
     out: list[Match] = []
@@ -277,9 +388,9 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     found_domains: list[tuple[int, int, int, str]] = []
     for bi, info in enumerate(blocks):
         text = info.block.text
-        if "." not in text or _DOTTED.search(text) is None:
+        if "." not in text:
             continue
-        for m in _DOMAIN.finditer(text):
+        for m in _domain_matches(text):
             raw = m.group().rstrip(".-")
             d = raw.lower()
             labels = d.split(".")
@@ -315,7 +426,7 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     for bi, info in enumerate(blocks):
         toks = info.toks
         taken: set[int] = set()
-        for i, j, entry in name_matcher.find(toks):
+        for i, j, entry in name_matcher.find(toks) if name_matcher.size else ():
             if any(k in info.accepted for k in range(i, j)):
                 continue
             out.append(Match("organization", bi, toks.starts[i], toks.ends[j - 1], entry, info.is_quoted(toks.starts[i]), {"how": "configured", "name": entry.phrase}))
@@ -354,16 +465,34 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     return out
 
 
+def _positions(items: list[str], x: str) -> Iterator[int]:
+    """Indices of ``x`` in ``items``, ascending."""
+    i = -1
+    try:
+        while True:
+            i = items.index(x, i + 1)
+            yield i
+    except ValueError:
+        return
+
+
 def _capitalised_names(toks: Tokens, suffixes: frozenset[str], inner: frozenset[str]) -> list[tuple[int, int]]:
     """Token ranges of capitalised multiword names ending in an organisation word."""
     out: list[tuple[int, int]] = []
-    if suffixes.isdisjoint(toks.lower):
+    lower = toks.lower
+    here = suffixes.intersection(lower)
+    if not here:
         return out  # a name must end in an organisation word
+    text, starts = toks.text, toks.starts
+    if suffixes.isdisjoint(inner) and not any(text[starts[k]].isupper() for w in here for k in _positions(lower, w)):
+        # Every word of a name after its first is capitalised or an inner word, so when no
+        # organisation word is an inner word, the name ends in a capitalised organisation word.
+        return out
     n = len(toks)
-    text, joined, lower = toks.text, toks.joined, toks.lower
-    caps = [text[a].isupper() for a in toks.starts]  # token starts with a capital letter
+    joined = toks.joined
+    caps = list(map(str.isupper, map(text.__getitem__, starts)))  # token starts with a capital letter
     j = 0
-    for i in [k for k in range(n) if caps[k]]:
+    for i in compress(range(n), caps):
         if i < j:
             continue
         j = i + 1

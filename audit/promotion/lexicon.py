@@ -25,7 +25,7 @@ left to right; it runs over a simple word tokenisation of the block text
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import accumulate
@@ -55,21 +55,60 @@ class Entry:
     exception: bool = False
 
 
-@dataclass
 class Tokens:
-    """Word tokens of one text: offsets, lower-cased forms and which gaps join a phrase."""
+    """Word tokens of one text: offsets, lower-cased forms and which gaps join a phrase.
 
-    text: str
-    starts: list[int]
-    ends: list[int]
-    lower: list[str]
-    #: ``joined[i]`` is True when only spaces/hyphens separate token ``i - 1`` and token ``i``.
-    joined: list[bool]
-    #: ``gaps[i]`` is :meth:`gap` ``(i)``, then the text after the last token (empty: computed on use).
-    gaps: list[str] = field(default_factory=list, repr=False)
+    * ``starts[i]``, ``ends[i]``: where token ``i`` begins and ends in ``text``;
+    * ``lower[i]``: the token lower-cased (curly apostrophes made straight);
+    * ``joined[i]``: True when only spaces/hyphens separate token ``i - 1`` and token ``i``;
+    * ``gaps[i]``: :meth:`gap` ``(i)``, then the text after the last token (empty: computed on use).
+
+    :func:`tokenize` gives the text split into gaps and words (``parts``) instead of the
+    offsets, which are then added up on first use: most blocks never need them.
+    """
+
+    __slots__ = ("_ends", "_parts", "_starts", "gaps", "joined", "lower", "text")
+
+    def __init__(
+        self,
+        text: str,
+        starts: list[int] | None,
+        ends: list[int] | None,
+        lower: list[str],
+        joined: list[bool],
+        gaps: list[str] | None = None,
+        parts: list[str] | None = None,
+    ) -> None:
+        self.text = text
+        self.lower = lower
+        self.joined = joined
+        self.gaps = [] if gaps is None else gaps
+        self._starts = starts
+        self._ends = ends
+        #: Gap, word, gap, ..., gap: the lengths of the text's pieces (when the offsets are not given).
+        self._parts = parts
+
+    def _offsets(self) -> None:
+        assert self._parts is not None
+        offsets = list(accumulate(map(len, self._parts)))
+        self._starts = offsets[0::2][:-1]
+        self._ends = offsets[1::2]
+        self._parts = None
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._offsets()
+        return self._starts  # type: ignore[return-value]
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._offsets()
+        return self._ends  # type: ignore[return-value]
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.lower)
 
     def gap(self, i: int) -> str:
         """The text between token ``i - 1`` and token ``i`` (start of text for ``i == 0``)."""
@@ -81,36 +120,90 @@ class Tokens:
         return self.text[self.starts[i] : self.ends[i]]
 
 
+class GapTable(dict):  # type: ignore[type-arg]
+    """``table[s]`` is ``fn(s)``, remembered for the short strings that recur.
+
+    Gaps between words are nearly always one of a few strings (" ", ", ", ". ", "-"), so
+    ``map(table.__getitem__, gaps)`` replaces a Python loop over every gap. (At most 4,096
+    strings of up to 16 characters are kept.)
+    """
+
+    def __init__(self, fn: Any) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, s: str) -> Any:
+        value = self.fn(s)
+        if len(s) <= 16 and len(self) < 4096:
+            self[s] = value
+        return value
+
+
+def is_joiner_gap(gap: str) -> bool:
+    """Whether a gap joins its two words into one phrase: spaces and hyphens only, and short."""
+    return gap == " " or (len(gap) < 8 and not gap.strip(_JOINER_CHARS))
+
+
+#: ``JOINED[gap]`` is :func:`is_joiner_gap` ``(gap)``.
+JOINED = GapTable(is_joiner_gap)
+
+#: The tokeniser's pattern for a text without ``_``: ``\w`` and ``[^\W_]`` then match the same characters.
+#: Possessive where the ``re`` module has it (Python 3.11): nothing can follow a shorter repetition
+#: (a word character never is an apostrophe), so it matches the same, without keeping backtracking state.
+try:
+    _WORD_SPLIT_PLAIN = re.compile(r"(\w++(?:['\u2019]\w++)*+)")
+except re.error:  # pragma: no cover - Python 3.10
+    _WORD_SPLIT_PLAIN = re.compile(r"(\w+(?:['\u2019]\w+)*)")
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def _keeps_tokens(c: str) -> bool:
+    """Whether lower-casing ``c`` leaves the tokenisation and the gaps of any text holding it as they are.
+
+    True when ``c`` is unchanged, or is a word character that becomes one other word character.
+    """
+    low = c.lower()
+    return low == c or (len(low) == 1 and _WORD_CHAR.match(c) is not None and _WORD_CHAR.match(low) is not None)
+
+
+#: ``_CASE_SAFE[c]`` is :func:`_keeps_tokens` ``(c)``.
+_CASE_SAFE = GapTable(_keeps_tokens)
+_CASE_SAFE.update((chr(k), True) for k in range(128))  # ASCII lower-casing changes letters only, into letters
+
+
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens (linear time)."""
-    if text.isascii():
-        # Lower-casing ASCII changes letters only, and only into letters: the same tokens
-        # and the same gaps come out of the lower-cased text.
-        parts = _WORD_SPLIT.split(text.lower())  # gap, word, gap, word, ..., gap
-        if len(parts) == 1:
-            return Tokens(text, [], [], [], [])
-        lower = parts[1::2]
-    else:
-        parts = _WORD_SPLIT.split(text)
-        if len(parts) == 1:
-            return Tokens(text, [], [], [], [])
-        lower = []
-    offsets = list(accumulate(map(len, parts)))
-    starts = offsets[0::2][:-1]
-    ends = offsets[1::2]
+    low = text.lower()
+    # When lower-casing changes only word characters, and each into one other word character,
+    # the lower-cased text has the same tokens at the same places and the same gaps: split it
+    # and its words are the lower-cased words. Always so for ASCII text; and when lower-casing
+    # changes ASCII letters only (bytes.lower() changes nothing else), or else each character
+    # passes the test.
+    split_low = text.isascii() or (
+        len(low) == len(text)
+        and (
+            text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass") == low
+            or all(map(_CASE_SAFE.__getitem__, set(text)))
+        )
+    )
+    src = low if split_low else text
+    parts = (_WORD_SPLIT if "_" in src else _WORD_SPLIT_PLAIN).split(src)  # gap, word, gap, word, ..., gap
+    if len(parts) == 1:
+        return Tokens(text, [], [], [], [])
     gaps = parts[0::2]
-    if lower:
-        pass
-    elif len(low := text.lower()) != len(text):  # a few characters change length when lower-cased
+    if split_low:
+        lower = parts[1::2]
+    elif len(low) != len(text):  # a few characters change length when lower-cased
         lower = [w.lower() for w in parts[1::2]]
     else:
-        lower = [low[a:b] for a, b in zip(starts, ends)]
+        offsets = list(accumulate(map(len, parts)))
+        lower = [low[a:b] for a, b in zip(offsets[0::2], offsets[1::2])]
     if "\u2019" in text:
-        lower = [w.replace("\u2019", "'") for w in lower]
-    joiners = _JOINER_CHARS
+        # No word holds NUL, so the words can be joined with it, changed at once and split again.
+        lower = "\x00".join(lower).replace("\u2019", "'").split("\x00")
     joined = [False]
-    joined += [g == " " or (len(g) < 8 and not g.strip(joiners)) for g in gaps[1:-1]]
-    return Tokens(text, starts, ends, lower, joined, gaps)
+    joined += map(JOINED.__getitem__, gaps[1:-1])
+    return Tokens(text, None, None, lower, joined, gaps, parts)
 
 
 def phrase_words(phrase: str) -> list[str]:
@@ -141,12 +234,14 @@ class Matcher:
     def __init__(self) -> None:
         self._root: dict[str, object] = {}
         self.size = 0
+        self._first: frozenset[str] | None = None
 
     def add(self, words: list[str], entry: Entry) -> None:
         """Add one expanded phrase."""
         if not words:
             return
         node = self._root
+        self._first = None
         for w in words:
             node = node.setdefault(w, {})  # type: ignore[assignment]
         if _END not in node:
@@ -157,7 +252,9 @@ class Matcher:
 
     def first_words(self) -> frozenset[str]:
         """The words an entry can start with."""
-        return frozenset(self._root)
+        if self._first is None:
+            self._first = frozenset(self._root)
+        return self._first
 
     def find(self, toks: Tokens, lo: int = 0, hi: int | None = None, starts: list[int] | None = None) -> list[tuple[int, int, Entry]]:
         """Matches as ``(first_token, last_token_exclusive, entry)``; exceptions included.

@@ -15,8 +15,10 @@ cover: ``count * len(phrase) / words``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, repeat
 
 from audit.promotion.analysis import Analysis
 from audit.promotion.lexicon import load_words
@@ -62,30 +64,15 @@ def _runs(an: Analysis) -> list[tuple[int, int, int]]:
 
 def frequent_phrases(an: Analysis, min_words: int, max_words: int, min_count: int) -> dict[tuple[str, ...], list[tuple[int, int]]]:
     """Every n-gram (``min_words <= n <= max_words``) occurring at least ``min_count`` times, with positions."""
-    runs = _runs(an)
     out: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     lowers = [info.toks.lower for info in an.blocks]
-    # A phrase occurs no more often than each of its words, so only stretches of words
-    # that occur ``min_count`` times or more can start one.
-    word_counts: Counter[str] = Counter()
-    for lower in lowers:
-        word_counts.update(lower)
-    frequent = {w for w, c in word_counts.items() if c >= min_count}
-    # Candidate start positions for the current length: (block, start, run end).
-    alive: list[tuple[int, int, int]] = []
+    # Candidate start positions for the current length: (block, start, end), where ``end``
+    # bounds the phrases from ``start`` that can still be frequent (at most the run's end).
+    alive: list[tuple[int, int, int]]
     if min_words < 1:
-        alive = [(bi, i, end) for bi, a, end in runs for i in range(a, end - min_words + 1)]
-        runs = []
-    stretch = re.compile(f"x{{{max(min_words, 1)},}}")
-    masks: dict[int, str] = {}
-    for bi, a, end in runs:
-        if end - a < min_words:
-            continue
-        mask = masks.get(bi)
-        if mask is None:
-            mask = masks[bi] = "".join(["x" if w in frequent else " " for w in lowers[bi]])
-        for m in stretch.finditer(mask, a, end):
-            alive.extend((bi, i, end) for i in range(m.start(), m.end() - min_words + 1))
+        alive = [(bi, i, end) for bi, a, end in _runs(an) for i in range(a, end - min_words + 1)]
+    else:
+        alive = _stretches(an, min_words, min_count)
     n = min_words
     while alive and n <= max_words:
         items = [x for x in alive if x[1] + n <= x[2]]
@@ -100,6 +87,37 @@ def frequent_phrases(an: Analysis, min_words: int, max_words: int, min_count: in
         alive = nxt
         n += 1
     return out
+
+
+def _stretches(an: Analysis, min_words: int, min_count: int) -> list[tuple[int, int, int]]:
+    """Where a phrase of ``min_words >= 1`` words may occur ``min_count`` times: ``(block, start, end)``.
+
+    A phrase occurs no more often than each of its words, and its words are joined, so it lies
+    in a stretch of joined words that each occur ``min_count`` times or more. Every start
+    in such a stretch of ``min_words`` words or more is a candidate; ``end`` is the end of the
+    stretch. (A phrase from there reaching past it holds a rarer word or crosses punctuation, so
+    :func:`frequent_phrases` may stop there rather than at the end of the run.)
+
+    The stretches are found in one pass over the document: one byte per word, 1 if the word
+    is frequent, plus 2 if it is joined to the one before.
+    """
+    lowers = [info.toks.lower for info in an.blocks]
+    counts = Counter(chain.from_iterable(lowers))
+    frequent = dict.fromkeys([w for w, c in counts.items() if c >= min_count], 1)
+    alive: list[tuple[int, int, int]] = []
+    if not frequent:
+        return alive
+    words = bytes(map(frequent.get, chain.from_iterable(lowers), repeat(0)))
+    joined = bytes(chain.from_iterable(info.toks.joined for info in an.blocks))  # the first word of a block is never joined
+    n = len(words)
+    codes = ((int.from_bytes(joined, "big") << 1) + int.from_bytes(words, "big")).to_bytes(n, "big")
+    firsts = list(accumulate(map(len, lowers), initial=0))  # where each block's words begin
+    for m in re.finditer(b"[\x01\x03]\x03{%d,}" % (min_words - 1), codes):
+        s, e = m.span()
+        bi = bisect_right(firsts, s) - 1  # the last block beginning at or before s: not an empty one
+        a = firsts[bi]
+        alive.extend((bi, i - a, e - a) for i in range(s, e - min_words + 1))
+    return alive
 
 
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
