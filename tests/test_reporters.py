@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import enum
+import functools
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -277,6 +280,85 @@ def test_claims_csv_rows(monkeypatch):
         "absolutes": "always; never", "citations": "https://doi.org/x", "attributions": "", "statistics": "",
         "text": "'=cmd|' /C calc'!A0 cures it",
     }]
+
+
+# -- JSON ---------------------------------------------------------------------------------------------------------------
+
+
+class _Tag(str):
+    pass
+
+
+class _Level(enum.IntEnum):
+    LOW = 1
+
+
+#: Values that json.dumps writes in ways a hand-made encoder easily gets wrong.
+AWKWARD: list = [
+    {},
+    [],
+    (),
+    {"a": {}, "b": [], "c": [{}], "d": [[]]},
+    {"nested": {"deeper": {"list": [1, [2, [3, {"x": None}]]]}}},
+    {"same": 1, "float": 1.0, "bool": True, "zero": 0, "negzero": -0.0, "fzero": 0.0, "no": False},
+    [True, 1, 1.0, False, 0, 0.0, -0.0, None],
+    {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "tiny": 5e-324, "big": 1e300, "huge": 10**40},
+    {"quote\"key": "a \"quoted\" \\ value", "percent %s %d %%": "100% sure", "tab\tkey": "line\nbreak"},
+    {"ls": "one\u2028two\u0085three\u2029", "ctl": "\x00\x1f\x7f", "astral": "\U0001f600 caf\u00e9 \u2019"},
+    {1: "int key", 2.5: "float key", True: "bool key", None: "none key"},
+    {"tuple": (1, "a", (2.5, None)), "list of tuples": [(1, 2), ()]},
+    {"str subclass": _Tag("tagged"), "int subclass": _Level.LOW, _Tag("key subclass"): 1},
+    {"ordered": OrderedDict([("b", 1), ("a", 2)]), "deep": functools.reduce(lambda acc, _: [acc], range(80), 1)},
+]
+
+
+@pytest.mark.parametrize("indent", [0, 2, 4])
+def test_json_encoder_matches_json_dumps(indent):
+    from audit.reporters.json import IndentedEncoder
+
+    enc = IndentedEncoder()
+    for _ in range(2):  # the second round is served from the encoder's caches
+        for value in AWKWARD:
+            expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * indent)
+            assert enc.encode(value, indent) == expected, value
+            assert "".join(enc.parts(value, indent)) == expected, value
+
+
+def test_json_encoder_keeps_equal_values_of_different_types_apart():
+    from audit.reporters.json import IndentedEncoder
+
+    enc = IndentedEncoder()
+    # 1 == 1.0 == True and 0.0 == -0.0: a cache keyed by value alone would mix them up.
+    assert enc.encode([1, 1.0, True, 0.0, -0.0, 0, False]) == json.dumps([1, 1.0, True, 0.0, -0.0, 0, False], indent=2)
+    assert enc.encode({"v": True}) == '{\n  "v": true\n}'
+    assert enc.encode({"v": 1.0}) == '{\n  "v": 1.0\n}'
+    assert enc.encode({"v": -0.0}) == '{\n  "v": -0.0\n}'
+
+
+def test_json_encoder_errors_like_json_dumps():
+    from audit.reporters.json import IndentedEncoder
+
+    enc = IndentedEncoder()
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        enc.encode({"ok": 1, "bad": {1, 2}})
+    loop: list = []
+    loop.append({"self": loop})
+    with pytest.raises(ValueError, match="Circular reference"):
+        enc.encode({"loop": loop})
+
+
+def test_json_report_is_json_dumps_of_the_whole_document(article):
+    doc = document("# Title\n\nThis cures\u2028cancer, 100% \"proven\" \u2019 safe.\n")
+    other = result(doc, [find(doc, "cures", CLAIM, "error"), find(doc, "100%", PROMO, "info", status="waived")],
+                   claims={"total": 1, "by_kind": {}}, promotion={"score": 1.5, "by_rule": {"PR001": 1}})
+    empty = result(document("", path="empty.md"), [])
+    results = [article, other, empty]
+    out = render("json", results)
+    parsed = json.loads(out)
+    assert out == json.dumps(parsed, ensure_ascii=False, indent=2) + "\n"
+    assert [f["path"] for f in parsed["files"]] == [r.path for r in results]
+    assert parsed["files"][1] == json.loads(json.dumps(other.as_record()))
+    assert render("json", []) == json.dumps(json.loads(render("json", [])), ensure_ascii=False, indent=2) + "\n"
 
 
 # -- atomic writes -----------------------------------------------------------------------------------------------------
