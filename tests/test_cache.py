@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,90 @@ def test_unicode_line_separators_survive_the_cache_and_the_json_output(tmp_path:
     doc = json.loads(cached)
     texts = [x["match"] + x["message"] for x in doc["files"][0]["findings"]]
     assert any("\u2028" in t for t in texts)
+
+
+def test_findings_read_back_are_the_objects_the_constructor_builds(tmp_path: Path) -> None:
+    d = corpus(tmp_path, n=2)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    fresh = list(run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c")))
+    c = ResultCache(cfg, tmp_path / "c")
+    cached = list(run(inputs, cfg, cache=c))
+    assert c.hits == 2
+    for a, b in zip(fresh, cached):
+        a.document = None
+        assert b == a
+        assert b.findings and all(type(f) is Finding for f in b.findings)
+        assert [vars(f) for f in b.findings] == [vars(f) for f in a.findings]
+        assert [list(vars(f)) for f in b.findings] == [list(vars(f)) for f in a.findings]
+        assert [hash(f) for f in b.findings] == [hash(f) for f in a.findings]
+    with pytest.raises(AttributeError):
+        cached[0].findings[0].line = 99  # still frozen
+
+
+def test_entries_are_ascii_and_served_with_the_constructor_too(tmp_path: Path) -> None:
+    cfg = from_dict({})
+    inp = Input(display="x.md", path=None, relpath="x.md", format="markdown", data="caf\u00e9 \u2019\u2028".encode())
+    f = Finding(path="x.md", line=1, column=1, end_line=1, end_column=5, rule="PR001", category="promotion",
+                severity="warning", message="caf\u00e9 \u2019 \u2028", match="caf\u00e9", data={"t": ("\u00e9",)})
+    result = FileResult(path="x.md", format="markdown", findings=[f], sha256=ResultCache.content_hash(inp) or "")
+    c = ResultCache(cfg, tmp_path / "c")
+    assert c.put(inp, result)
+    [entry] = entries(tmp_path / "c")
+    entry.read_bytes().decode("ascii")
+    assert c.get(inp) == result
+    slow = ResultCache(cfg, tmp_path / "c")
+    slow._fast_findings = False  # the path taken when Finding is not a plain dataclass
+    back = slow.get(inp)
+    assert back == result and back.findings[0].data == {"t": ("\u00e9",)}
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: e["findings"][0].pop(),                       # a value missing
+    lambda e: e["findings"][0].append("extra"),             # a value too many
+    lambda e: e["findings"].__setitem__(0, {"line": 1}),    # not a row
+    lambda e: e.__setitem__("findings", {"0": []}),         # not a list of rows
+])
+def test_malformed_findings_are_misses(tmp_path: Path, damage) -> None:
+    d = corpus(tmp_path, n=1)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    good = [r.as_record() for r in run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))]
+    [stored] = entries(tmp_path / "c")
+    entry = json.loads(stored.read_bytes())
+    assert entry["findings"]
+    damage(entry)
+    stored.write_text(json.dumps(entry))
+    c = ResultCache(cfg, tmp_path / "c")
+    assert [r.as_record() for r in run(inputs, cfg, cache=c)] == good
+    assert (c.hits, c.misses, c.puts) == (0, 1, 1)
+
+
+def test_a_hit_refreshes_only_entries_older_than_an_hour(tmp_path: Path) -> None:
+    d = corpus(tmp_path, n=2)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    list(run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c")))
+    old, recent = entries(tmp_path / "c")
+    now = time.time()
+    os.utime(old, (now - 7200, now - 7200))
+    os.utime(recent, (now - 600, now - 600))
+    c = ResultCache(cfg, tmp_path / "c")
+    list(run(inputs, cfg, cache=c))
+    assert c.hits == 2
+    assert old.stat().st_mtime >= now - 60  # refreshed: least recently used order for pruning
+    assert abs(recent.stat().st_mtime - (now - 600)) < 1  # recent enough: left alone
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_an_entry_that_is_not_a_regular_file_is_a_miss(tmp_path: Path) -> None:
+    d = corpus(tmp_path, n=1)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    good = [r.as_record() for r in run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))]
+    [stored] = entries(tmp_path / "c")
+    stored.unlink()
+    os.mkfifo(stored)  # would block a plain open() forever
+    c = ResultCache(cfg, tmp_path / "c")
+    assert [r.as_record() for r in run(inputs, cfg, cache=c)] == good
+    assert (c.hits, c.misses) == (0, 1)
