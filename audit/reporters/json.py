@@ -13,14 +13,22 @@ instead: the same bytes, with the per-value work done by C-level calls.
 from __future__ import annotations
 
 import json
-from json.encoder import c_encode_basestring  # type: ignore[attr-defined]
+import math
 from itertools import groupby
-from operator import call
+from json.encoder import c_encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from audit.reporters import Reporter as Base
 
 VERSION = 1
+
+try:
+    from operator import call
+except ImportError:  # Python 3.10
+
+    def call(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
 
 #: Encoded scalars kept for reuse. Findings repeat their rule names, messages and fixes,
 #: so most strings of a report are encoded once; the bounds (entries, characters of one
@@ -46,7 +54,7 @@ def _indent(text: str, n: int) -> str:
 
 
 def _float(v: float) -> str:
-    if v != v:
+    if math.isnan(v):
         return "NaN"
     if v == _INF:
         return "Infinity"
