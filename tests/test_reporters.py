@@ -305,7 +305,7 @@ AWKWARD: list = [
     {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "tiny": 5e-324, "big": 1e300, "huge": 10**40},
     {"quote\"key": "a \"quoted\" \\ value", "percent %s %d %%": "100% sure", "tab\tkey": "line\nbreak"},
     {"ls": "one\u2028two\u0085three\u2029", "ctl": "\x00\x1f\x7f", "astral": "\U0001f600 caf\u00e9 \u2019"},
-    {1: "int key", 2.5: "float key", True: "bool key", None: "none key"},
+    {3: "int key", 2.5: "float key", True: "bool key", None: "none key"},
     {"tuple": (1, "a", (2.5, None)), "list of tuples": [(1, 2), ()]},
     {"str subclass": _Tag("tagged"), "int subclass": _Level.LOW, _Tag("key subclass"): 1},
     {"ordered": OrderedDict([("b", 1), ("a", 2)]), "deep": functools.reduce(lambda acc, _: [acc], range(80), 1)},
