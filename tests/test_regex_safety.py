@@ -124,7 +124,8 @@ def adversarial(pattern: str) -> list[str]:
 #: searching them from every offset would be quadratic, matching once is linear. They are timed with
 #: ``.match`` and ``.fullmatch``, and :func:`test_anchored_patterns_are_only_used_anchored` keeps this honest.
 ANCHORED = {
-    "audit.nlp.sentences._SINGLE_LETTERS_RE": "match on one Punkt token",
+    "audit.nlp.punkt._SINGLE_LETTERS_RE": "match on one Punkt token",
+    "audit.nlp.punkt._REALIGN_RE": "match at the start of the sentence after a break (Punkt's realignment)",
     "audit.readers.text._LIST": "match at the start of a line",
     "audit.readers.text._DECORATION": "fullmatch of a line",
     "audit.readers.frontmatter._KEY_LINE": "match at the start of the second line",
