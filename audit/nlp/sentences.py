@@ -1,7 +1,10 @@
-"""Sentence boundaries: NLTK Punkt with project parameters, plus general repairs.
+"""Sentence boundaries: Punkt with project parameters, plus general repairs.
 
-Punkt (Kiss & Strunk 2006) runs with no trained tables and nothing downloaded.
-Its parameters come from data files in ``audit/data/nlp/``:
+Punkt (Kiss & Strunk 2006) runs with no trained tables and nothing downloaded;
+its decisions are made by :mod:`audit.nlp.punkt`, which reproduces NLTK's
+``PunktSentenceTokenizer`` without importing NLTK (``AUDIT_SEGMENTER=nltk``
+uses NLTK's own, see :func:`_tokenizer`). Its parameters come from data files
+in ``audit/data/nlp/``:
 
 * ``abbreviations.txt``: abbreviations of medical and scientific writing
   (``Dr.``, ``et al.``, ``e.g.``, ``Fig.``, ``U.S.``...). A line ``No. #`` makes
