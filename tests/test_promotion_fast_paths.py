@@ -1,6 +1,7 @@
 """The shortcuts of the promotion analysis give the same results as the plain computations
 they replace (random inputs, fixed seeds): tokens, sentence starts, hyphenated words, the
-tokens where a lexicon entry may match, organisation names, domains and repeated phrases."""
+tokens where a lexicon entry may match, organisation names, domains and repeated phrases;
+and so do those of the provenance lexicon matching (PV004, PV005)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 import re
 from collections import Counter
 
+from audit.claims.lexicon import lexicons
 from audit.config import from_dict
 from audit.model import Block, Document, SpanMap
 from audit.promotion import analysis as A
@@ -15,6 +17,8 @@ from audit.promotion import lexicon as L
 from audit.promotion import stuffing as S
 from audit.promotion.lexicon import load_cues, load_matcher, tokenize
 from audit.readers import parse
+from audit.rules import provenance as pv
+from audit.rules.base import Context
 
 _PLAIN_WORD_SPLIT = re.compile(r"([^\W_]+(?:['\u2019][^\W_]+)*)")
 
@@ -256,3 +260,94 @@ def test_lazy_offsets_of_a_document() -> None:
     assert [toks.word(i) for i in range(len(toks))] == ["Our", "state", "of", "the", "art", "clinic", "We\u2019re", "the", "best"]
     assert an.words == 6 and an.blocks[0].sentence_starts == [0, 6]
     assert an.blocks[0].is_quoted(toks.starts[1]) and not an.blocks[0].is_quoted(toks.starts[5])
+
+
+# --- provenance (PV004, PV005): the quick test on the whole text --------------------------------
+
+
+def test_lower_casing_keeps_whitespace_and_makes_no_word_characters() -> None:
+    """What the quick test relies on: for every character that lower-casing changes."""
+    word = re.compile(r"[\w'\-]")
+    for c in map(chr, range(0x110000)):
+        low = c.lower()
+        if low == c:
+            continue
+        assert not c.isspace() and not any(x.isspace() for x in low), hex(ord(c))
+        if not word.match(c):
+            assert not any(word.match(x) for x in low), hex(ord(c))
+
+
+def _reference_block_matches(doc: Document, matcher: object) -> list[tuple[int, int, str]]:
+    """Every block tokenised and matched, with no quick test."""
+    out = []
+    for b in doc.blocks:
+        words = pv._words(b.text)
+        spans = [m.span() for m in pv._TOKEN.finditer(b.text)]
+        for m in matcher.find(words):  # type: ignore[attr-defined]
+            a, e = spans[m.i][0], spans[m.j - 1][1]
+            s, se = b.map.span(a, e)
+            out.append((s, se, b.text[a:e]))
+    return out
+
+
+def _entry_texts(matcher: object) -> list[str]:
+    texts = set()
+    for patterns in matcher.by_first.values():  # type: ignore[attr-defined]
+        for p in patterns:
+            texts.add(" ".join(min(slot) if isinstance(slot, frozenset) else "x" for slot in p.slots))
+    return sorted(texts)
+
+
+def _pv_doc(text: str) -> Document:
+    return Document("x.txt", "text", text, blocks=[Block("paragraph", b, SpanMap([])) for b in text.split("\n")])
+
+
+def test_provenance_matches_equal_matching_every_block() -> None:
+    rnd = random.Random(28)
+    lex = lexicons()
+    matchers = (lex.disclosure, lex.commercial, lex.risks)
+    phrases = [t for m in matchers for t in _entry_texts(m)]
+    fillers = ["the", "study", "non", "we", "our", "Our", "ABOUT", "\u212aey", "\u0130s", "\u00e9t\u00e9", "us", "by", "x-", "-", "'s"]
+    seps = [" ", " ", "  ", "\u00a0", "\u2003", ", ", ". ", "-", "'", "(", "\t", "\u2019", "\n", ""]
+    seen = Counter()
+    for _ in range(1500):
+        pieces = []
+        for _ in range(rnd.randint(0, 8)):
+            piece = rnd.choice(phrases) if rnd.random() < 0.4 else rnd.choice(fillers)
+            if rnd.random() < 0.3:
+                piece = piece.upper() if rnd.random() < 0.5 else piece.replace(" ", rnd.choice(["  ", "\u00a0", " \n ", "\t"]))
+            pieces.append(piece)
+        doc = _pv_doc("".join(p + rnd.choice(seps) for p in pieces))
+        for m in matchers:
+            want = _reference_block_matches(doc, m)
+            assert list(pv._block_matches(doc, m)) == want, (pv._text(doc), m)
+            seen[bool(want), pv._may_match(doc, m)] += 1
+    assert seen[True, True] > 300 and seen[False, False] > 300 and seen[True, False] == 0
+
+
+def _reference_pv004(doc: Document, ctx: Context) -> list[tuple[int, int, str]]:
+    """PV004 as first written: the disclosure first, then the signals."""
+    lex = lexicons()
+    if _reference_block_matches(doc, lex.disclosure):
+        return []
+    signals = _reference_block_matches(doc, lex.commercial) + pv._organisation_signals(doc, ctx.settings)
+    if not signals:
+        return []
+    s, e, words = signals[0]
+    return [(s, e, words)]
+
+
+def test_undisclosed_commercial_interest_equals_disclosure_first() -> None:
+    rnd = random.Random(29)
+    pieces = ["Our team offers laser therapy.", "Schedule a consultation today.", "Disclosure: we are paid.", "Laser therapy helps.",
+              "This page is sponsored by Acme.", "Visit our clinic", "Acme Clinic", "about us", "the risks", "\n", " "]
+    settings = {True: from_dict({"organizations": ["Acme Clinic"]}).settings_for(""), False: from_dict({}).settings_for("")}
+    seen = Counter()
+    for _ in range(1500):
+        doc = _pv_doc(" ".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6))))
+        ctx = Context({"min_claims": 0}, settings[rnd.random() < 0.3])
+        got = [(h.start, h.end, h.message.split("('", 1)[1].split("'", 1)[0]) for h in pv.UndisclosedCommercialInterest().check(doc, ctx)]
+        want = _reference_pv004(doc, ctx)
+        assert got == want, pv._text(doc)
+        seen[bool(want)] += 1
+    assert min(seen.values()) > 300

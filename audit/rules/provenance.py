@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import product
 from typing import Any
 
 from audit.claims import evidence_of
@@ -85,6 +86,12 @@ def _text(doc: Document) -> str:
     return text
 
 
+def _lower(doc: Document) -> str:
+    """:func:`_text` lower-cased (computed once per document)."""
+    low: str = doc.memo("provenance:lower", lambda d: _text(d).lower())
+    return low
+
+
 #: Non-ASCII letters that Python's case-insensitive matching equates with ASCII letters
 #: (dotted and dotless I, long s, Kelvin sign): their presence disables the quick test below.
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
@@ -100,7 +107,7 @@ def _has_match(doc: Document, pattern: re.Pattern[str], starts: tuple[str, ...],
     text = _text(doc)
     if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
         return pattern.search(text) is not None
-    low: str = doc.memo("provenance:lower", lambda d: _text(d).lower())
+    low = _lower(doc)
     if len(low) != len(text):
         return pattern.search(text) is not None
     at: set[int] = set()
@@ -145,20 +152,37 @@ def _words(text: str) -> list[str]:
     return list(map(str.lower, _TOKEN.findall(text)))
 
 
-def _block_words(doc: Document) -> list[tuple[list[str], set[str], list[int]]]:
-    """Per block (computed once per document): its lower-case tokens, those of them that can
-    start an entry of the provenance lexicons, and where these stand."""
+class _BlockWords:
+    """A block's lower-case tokens, those of them that can start an entry of the provenance
+    lexicons, and (worked out on first use) where these stand."""
 
-    def compute(d: Document) -> list[tuple[list[str], set[str], list[int]]]:
+    __slots__ = ("_at", "here", "words")
+
+    def __init__(self, words: list[str], here: set[str]) -> None:
+        self.words = words
+        self.here = here
+        self._at: list[int] | None = None
+
+    @property
+    def at(self) -> list[int]:
+        if self._at is None:
+            here = self.here
+            self._at = [k for k, w in enumerate(self.words) if w in here] if here else []
+        return self._at
+
+
+def _block_words(doc: Document) -> list[_BlockWords]:
+    """Per block (computed once per document): its :class:`_BlockWords`."""
+
+    def compute(d: Document) -> list[_BlockWords]:
         starters = _starters()
         out = []
         for b in d.blocks:
             words = _words(b.text)
-            here = starters.intersection(words)
-            out.append((words, here, [k for k, w in enumerate(words) if w in here] if here else []))
+            out.append(_BlockWords(words, starters.intersection(words)))
         return out
 
-    blocks: list[tuple[list[str], set[str], list[int]]] = doc.memo("provenance:words", compute)
+    blocks: list[_BlockWords] = doc.memo("provenance:words", compute)
     return blocks
 
 
@@ -169,11 +193,93 @@ def _starters() -> frozenset[str]:
     return frozenset().union(*(m.by_first for m in (lex.disclosure, lex.commercial, lex.risks)))
 
 
+#: A word token (the first alternative of :data:`_TOKEN`), and one of its characters.
+_WORD_TOKEN = re.compile(r"[\w'\-]+")
+_WORD_CHAR = re.compile(r"[\w'\-]")
+
+
+def _is_word(form: str) -> bool:
+    return _WORD_TOKEN.fullmatch(form) is not None
+
+
+@lru_cache(maxsize=8)
+def _needles(matcher: Any) -> tuple[tuple[str, bool, bool], ...] | None:
+    """Strings one of which :func:`_flat` holds wherever ``matcher`` matches a block (None: no such list).
+
+    One or more per entry: its first words as they read there, with whether the first and the
+    last is a word token (then no word character stands next to it). A match's tokens are
+    consecutive; two word tokens in a row are separated by whitespace only, one space in
+    :func:`_flat`. Words are added while they are word tokens and their alternatives few.
+    """
+    if matcher.num_first:
+        return None
+    out: dict[str, tuple[bool, bool]] = {}
+    seen: set[int] = set()
+    for patterns in matcher.by_first.values():
+        for p in patterns:
+            if id(p) in seen:
+                continue
+            seen.add(id(p))
+            slots = p.slots
+            if not isinstance(slots[0], frozenset) or not all(f and f.isascii() for f in slots[0]):
+                return None
+            run = [slots[0]]
+            size = len(slots[0])
+            for slot in slots[1:]:
+                if not isinstance(slot, frozenset) or size * len(slot) > 16:
+                    break
+                if not all(f and f.isascii() and _is_word(f) for f in slot | run[-1]):
+                    break
+                run.append(slot)
+                size *= len(slot)
+            for combo in product(*run):
+                out[" ".join(combo)] = (_is_word(combo[0]), _is_word(combo[-1]))
+    return tuple((needle, left, right) for needle, (left, right) in out.items())
+
+
+def _flat(doc: Document) -> str:
+    """:func:`_lower` with every run of whitespace made one space (computed once per document)."""
+    flat: str = doc.memo("provenance:flat", lambda d: " ".join(_lower(d).split()))
+    return flat
+
+
+def _may_match(doc: Document, matcher: Any) -> bool:
+    """False when ``matcher`` matches no block of the document (a quick test on the whole text).
+
+    A token the matcher compares with an (ASCII) entry word is the same string in :func:`_lower`:
+    lower-casing character by character gives one ASCII character for each of its characters
+    there too. Whitespace stays whitespace when lower-cased, and no other character becomes
+    whitespace or a word character, so the token's neighbours in :func:`_flat` are no word
+    characters either.
+    """
+    needles = _needles(matcher)
+    if needles is None:
+        return True
+    flat = _flat(doc)
+    n = len(flat)
+    for needle, left, right in needles:
+        i = flat.find(needle)
+        while i >= 0:
+            j = i + len(needle)
+            if not (left and i and _WORD_CHAR.match(flat, i - 1)) and not (right and j < n and _WORD_CHAR.match(flat, j)):
+                return True
+            i = flat.find(needle, i + 1)
+    return False
+
+
 def _block_matches(doc: Document, matcher: Any) -> Iterator[tuple[int, int, str]]:
     """Source spans of lexicon matches in every block."""
-    narrow = matcher.by_first.keys() <= _starters()  # ``here`` and ``at`` cover its entries
-    for b, (words, here, at) in zip(doc.blocks, _block_words(doc)):
-        found = matcher.find(words, present=here, at=at) if narrow else matcher.find(words)
+    if not _may_match(doc, matcher):
+        return
+    first = matcher.by_first.keys()
+    narrow = first <= _starters()  # ``here`` and ``at`` cover its entries
+    for b, bw in zip(doc.blocks, _block_words(doc)):
+        if narrow:
+            if first.isdisjoint(bw.here):
+                continue  # no entry can start in the block
+            found = matcher.find(bw.words, present=bw.here, at=bw.at)
+        else:
+            found = matcher.find(bw.words)
         if not found:
             continue
         text = b.text
@@ -291,6 +397,22 @@ class MissingSources(Rule):
                   data={"claims": n})
 
 
+def _organisation_signals(doc: Document, settings: Any) -> list[tuple[int, int, str]]:
+    """The first mention of each configured organisation (``organizations``), as a source span and its text."""
+    out = []
+    for org in getattr(settings, "organizations", ()) or ():
+        o = org.strip()
+        if not o:
+            continue
+        for b in doc.blocks:
+            i = b.text.lower().find(o.lower())
+            if i >= 0:
+                s, e = b.map.span(i, i + len(o))
+                out.append((s, e, b.text[i : i + len(o)]))
+                break
+    return out
+
+
 @register
 class UndisclosedCommercialInterest(Rule):
     id = "PV004"
@@ -327,20 +449,10 @@ class UndisclosedCommercialInterest(Rule):
         if _meta_value(md, SPONSOR_KEYS) or _ld_has(md, ("sponsor", "funder", "publisher")):
             return
         lex = lexicons()
-        if next(_block_matches(doc, lex.disclosure), None) is not None:
-            return
-        signals = list(_block_matches(doc, lex.commercial))
-        for org in getattr(ctx.settings, "organizations", ()) or ():
-            o = org.strip()
-            if not o:
-                continue
-            for b in doc.blocks:
-                i = b.text.lower().find(o.lower())
-                if i >= 0:
-                    s, e = b.map.span(i, i + len(o))
-                    signals.append((s, e, b.text[i : i + len(o)]))
-                    break
-        if not signals:
+        # Without a signal there is nothing to report, disclosed or not: look for the
+        # disclosure only then.
+        signals = list(_block_matches(doc, lex.commercial)) + _organisation_signals(doc, ctx.settings)
+        if not signals or next(_block_matches(doc, lex.disclosure), None) is not None:
             return
         s, e, words = signals[0]
         others = sorted({w for _, _, w in signals[1:]} - {words})[:3]
