@@ -34,8 +34,8 @@ except ImportError:  # Python 3.10
 #: so most strings of a report are encoded once; the bounds (entries, characters of one
 #: string, characters in all) keep memory flat: a full cache is emptied and refilled.
 _MAX_MEMO = 100_000
-_MAX_MEMO_CHARS = 2000
-_MAX_MEMO_TOTAL = 4_000_000
+_MAX_MEMO_CHARS = 200
+_MAX_MEMO_TOTAL = 6_000_000
 _MAX_TEMPLATES = 1000
 #: Deeper values are written by json.dumps itself (which also reports circular references).
 _MAX_DEPTH = 64
