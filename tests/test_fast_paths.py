@@ -18,7 +18,7 @@ from audit.claims.evidence import (
     SUPERSCRIPT_RE,
     _may_cite,
 )
-from audit.claims.lexicon import compile_entries, is_number
+from audit.claims.lexicon import MultiMatcher, compile_entries, is_number
 from audit.config import from_dict
 from audit.model import Block, Document, SpanMap
 from audit.promotion.analysis import _analyse, _capitalised_names, _joined_without_space
@@ -98,6 +98,33 @@ def test_claim_lexicon_matching_equals_trying_every_entry_everywhere() -> None:
                 starters = {"a", "b", "c", "d", "1"}
                 narrowed = matcher.find(words, longest, present=set(words) & starters, at=[k for k, w in enumerate(words) if w in starters])
                 assert [(m.i, m.j, m.pattern.entry) for m in narrowed] == got
+
+
+def test_matching_several_lexicons_in_one_pass_equals_matching_each() -> None:
+    rnd = random.Random(12)
+    vocab = ["a", "b", "c", "d", "e", "1", "ten"]
+    tokens = ["a", "b", "c", "e", "*", "NUM", "a|b", "c|d|1", "d|e"]
+    checked = 0
+    for _ in range(300):
+        matchers = []
+        for _ in range(rnd.randint(1, 4)):
+            entries = []
+            for n in range(rnd.randint(1, 5)):
+                toks = [rnd.choice(tokens) for _ in range(rnd.randint(1, 4))]
+                if toks[0] in ("*", "NUM"):
+                    toks[0] = rnd.choice(["a", "d|e"])
+                entries.append((" ".join(toks), (str(n),)))
+            matchers.append((entries, compile_entries(entries)))
+        multi = MultiMatcher([m for _, m in matchers])
+        for _ in range(10):
+            words = [rnd.choice(vocab) for _ in range(rnd.randint(0, 12))]
+            at = [k for k, w in enumerate(words) if w in multi.starters]
+            got = multi.find(words, at)
+            for (entries, _), found in zip(matchers, got):
+                expected = _reference_find(entries, words, True)
+                assert [(m.i, m.j, m.pattern.entry) for m in found] == expected, (entries, words)
+                checked += bool(expected)
+    assert checked > 500  # most cases find something
 
 
 def _reference_tokenize(text: str) -> tuple[list[int], list[int], list[str], list[bool], list[str]]:

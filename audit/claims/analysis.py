@@ -23,10 +23,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from audit.claims.evidence import Citation, DocumentEvidence, find_references, looks_like_heading, sentence_citations
+from audit.claims.evidence import (
+    Citation,
+    DocumentEvidence,
+    _may_cite,
+    find_references,
+    looks_like_heading,
+    sentence_citations,
+)
 from audit.claims.lexicon import _NUM_WORDS, Lexicons, Match, is_number, lexicons
 from audit.model import Block, Document, Sentence
 
@@ -68,6 +78,7 @@ _POPULATION = frozenset({
 _QUANT_WORDS = frozenset({"millions", "thousands", "billions", "hundreds", "majority", "half", "third", "quarter", "one-third", "two-thirds", "one-quarter", "one-fifth", "twice", "double", "triple", "tenfold", "twofold", "threefold"})
 #: Words that can start a statistic (besides anything starting with a digit).
 _STAT_TRIGGERS = _NUM_WORDS | {w + "%" for w in _NUM_WORDS} | _QUANT_WORDS | {"most", "many"}
+_FIRST_CHAR = itemgetter(0)
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 _DIGIT = re.compile(r"\d")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -143,36 +154,26 @@ class SentenceAnalysis:
         return self.block.map.span(cue.start, cue.end)
 
 
+#: The fields of :class:`SentenceAnalysis` in order: :func:`_analyse_sentence` passes them all
+#: by position.
+_FIELD_ORDER = (
+    "sentence", "block_index", "text", "claim", "reason", "kinds", "strength", "hedges", "absolutes", "relations",
+    "statistics", "intensifiers", "kind_cues", "vague", "named", "citations", "medical_terms", "support", "question",
+    "has_number", "recommendation", "words", "raw",
+)
+if tuple(f.name for f in fields(SentenceAnalysis)) != _FIELD_ORDER:  # pragma: no cover
+    raise ImportError("SentenceAnalysis fields changed: update _FIELD_ORDER and _analyse_sentence")
+
+
 # ---------------------------------------------------------------- tokens
 
 
 _FALLBACK_TOKEN = re.compile(r"\w[\w'\-.%]*\w%?|\w|[^\w\s]")
 _TREEBANK_KEYS = frozenset(_TREEBANK_MAP)
-#: The last block text lower-cased by :func:`_lower_text` and its lower-case form (one
-#: tuple, replaced as a whole, so that threads sharing it never see a mixed pair).
-_LOWER_CACHE: list[tuple[str, str]] = [("", "")]
 
 
-def _lower_text(text: str) -> str | None:
-    """``text.lower()`` when slicing it gives each token's own lower-case form, else None.
-
-    That holds unless lower-casing changes the length (dotted capital I) or depends on
-    context (Greek capital sigma). The last block's result is kept: its sentences come in a row.
-    """
-    last, low = _LOWER_CACHE[0]
-    if last is text:
-        return low
-    if "\u03a3" in text:
-        return None
-    low = text.lower()
-    if len(low) != len(text):
-        return None
-    _LOWER_CACHE[0] = (text, low)
-    return low
-
-
-def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
-    """Token spans (block offsets) and normalised lower-case words."""
+def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """Token spans (block offsets), normalised lower-case words and the tokens as written."""
     text = sentence.block.text
     start, end = sentence.start, sentence.end
     spans = sentence.tokens
@@ -182,15 +183,24 @@ def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
     # (clause breaks, list labels), so punctuation in the gaps becomes tokens too.
     full: list[tuple[int, int]] = []
     add = full.append
+    raw: list[str] = []
+    add_raw = raw.append
     prev_end = start
-    for a, b in spans:
-        if a > prev_end and not text[prev_end:a].isspace():
+    # Mostly a token follows the last one after one space, which is quicker to check than
+    # the gap's white space (``text[prev_end]`` is the gap's only character while the
+    # sentence starts at 0 or later).
+    sure = start >= 0
+    for span in spans:
+        a, b = span
+        if not (sure and a == prev_end + 1 and text[prev_end] == " ") and a > prev_end and not text[prev_end:a].isspace():
             for k in range(prev_end, a):
                 ch = text[k]
                 if not ch.isspace() and not ch.isalnum():
                     add((k, k + 1))
+                    add_raw(ch)
         if b > a:
-            add((a, b))
+            add(span)
+            add_raw(text[a:b])
         if b > prev_end:  # noqa: PLR1730 (a comparison is cheaper than max() here)
             prev_end = b
     if end > prev_end and not text[prev_end:end].isspace():
@@ -198,16 +208,13 @@ def _tokens(sentence: Sentence) -> tuple[list[tuple[int, int]], list[str]]:
             ch = text[k]
             if not ch.isspace() and not ch.isalnum():
                 add((k, k + 1))
-    low = _lower_text(text)
-    if low is None:
-        words = [text[a:b].lower() for a, b in full]
-    else:
-        words = [low[a:b] for a, b in full]
+                add_raw(ch)
+    words = list(map(str.lower, raw))
     if not _TREEBANK_KEYS.isdisjoint(words):
         tm = _TREEBANK_MAP
         words = [tm.get(w, w) for w in words]
     # "can" + "not" written "cannot" is one token in NLTK.
-    return full, words
+    return full, words, raw
 
 
 # ---------------------------------------------------------------- hedges
@@ -251,9 +258,11 @@ def _valid_hedge(m: Match, words: list[str]) -> bool:
     return not (w == "may" and prev in ("in", "of", "since", "from", "until", "by"))
 
 
-def find_hedges(words: list[str], lex: Lexicons, present: frozenset[str] | set[str] | None = None) -> list[Match]:
+def find_hedges(
+    words: list[str], lex: Lexicons, present: frozenset[str] | set[str] | None = None, at: list[int] | None = None
+) -> list[Match]:
     """Hedge matches in a token list, without false friends ("could not", "as soon as possible")."""
-    return [m for m in lex.hedges.find(words, present=present) if _valid_hedge(m, words)]
+    return [m for m in lex.hedges.find(words, present=present, at=at) if _valid_hedge(m, words)]
 
 
 # ---------------------------------------------------------------- helpers
@@ -278,16 +287,46 @@ def _clause_of(words: list[str], i: int) -> int:
     return 0
 
 
-def _statistics(words: list[str]) -> list[tuple[int, int]]:
-    """Token ranges of statistics: percentages, "1 in 5", counts of people, "millions"."""
+def _has_ascii_digit(text: str) -> bool:
+    r"""Whether ASCII ``text`` holds a digit (``\d``): ten substring tests are much faster than the pattern."""
+    return (
+        "0" in text or "1" in text or "2" in text or "3" in text or "4" in text
+        or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
+    )
+
+
+def _statistics(words: list[str], at: list[int] | None = None, hits: set[str] | None = None) -> list[tuple[int, int]]:
+    """Token ranges of statistics: percentages, "1 in 5", counts of people, "millions".
+
+    ``at`` (optional, ascending) holds every index of ``words`` where a word of
+    :data:`_STAT_TRIGGERS` stands (and maybe others); ``hits`` (optional) every word of
+    :data:`_STAT_TRIGGERS` in ``words`` (and maybe others of ``words``).
+    """
     out: list[tuple[int, int]] = []
     n = len(words)
     # Only a number, a quantity word or "most"/"many" can start a statistic.
     triggers = _STAT_TRIGGERS
-    if triggers.isdisjoint(words) and _DIGIT.search(" ".join(words)) is None:
-        return out
+    some_trigger = not triggers.isdisjoint(words if hits is None else hits)
+    joined = " ".join(words)
+    if not (_has_ascii_digit(joined) if joined.isascii() else _DIGIT.search(joined) is not None):
+        # No word starts with a digit.
+        if not some_trigger:
+            return out
+        starts = [k for k, w in enumerate(words) if w in triggers] if at is None else [k for k in at if words[k] in triggers]
+    else:
+        try:
+            # The first character of each word, in one string: a word starts with a digit
+            # where that string has one (``\d`` is ``str.isdecimal``).
+            firsts = "".join(map(_FIRST_CHAR, words))
+        except IndexError:  # an empty word
+            starts = [k for k, w in enumerate(words) if w in triggers or w[:1].isdecimal()]
+        else:
+            starts = [m.start() for m in _DIGIT.finditer(firsts)]
+            if some_trigger:
+                more = [k for k, w in enumerate(words) if w in triggers] if at is None else [k for k in at if words[k] in triggers]
+                starts = sorted({*starts, *more})
     free = 0
-    for i in [k for k, w in enumerate(words) if w in triggers or w[:1].isdecimal()]:
+    for i in starts:
         if i < free:
             continue
         w = words[i]
@@ -317,27 +356,62 @@ def _statistics(words: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _named_sources(spans: list[tuple[int, int]], raw: list[str], words: list[str], lex: Lexicons) -> list[tuple[int, int]]:
+def _positions(tokens: list[str], present: set[str]) -> list[int]:
+    """Indices of the tokens that are in ``present`` (a few tokens, each in ``tokens``), in order."""
+    out: list[int] = []
+    for w in present:
+        k = -1
+        for _ in range(tokens.count(w)):
+            k = tokens.index(w, k + 1)
+            out.append(k)
+    if len(present) > 1:
+        out.sort()
+    return out
+
+
+def _named_sources(
+    spans: list[tuple[int, int]],
+    raw: list[str],
+    words: list[str],
+    lex: Lexicons,
+    source_at: list[int] | None = None,
+    at: list[int] | None = None,
+    hits: set[str] | None = None,
+) -> list[tuple[int, int]]:
     """Token ranges of named sources: listed institutions and journals, "according to <Name>",
-    "published in <Name>", "a 2019 study"."""
+    "published in <Name>", "a 2019 study".
+
+    ``source_at`` (optional) holds the indices of the words that are source nouns, in order.
+    ``at`` and ``hits`` (optional, together, when ``words`` are the words :func:`_tokens`
+    makes of ``raw``) hold every index of ``words`` where a word of :func:`_cue_words` stands
+    and every such word, and maybe others.
+    """
     out: list[tuple[int, int]] = []
     n = len(raw)
     named_first = lex.named_first
-    if not named_first.keys().isdisjoint(raw):
-        for i in range(n):
-            for seq in named_first.get(raw[i], ()):
-                k = len(seq)
-                if tuple(raw[i : i + k]) == seq:
-                    out.append((i, i + k))
-                    break
-    distinct = set(words)
-    if not _NAMED_CUES.isdisjoint(distinct):
+    if at is None or hits is None:
+        firsts = _positions(raw, named_first.keys() & raw) if not named_first.keys().isdisjoint(raw) else []
+        hits = set(words)
+    else:
+        # A token that starts a named source has its word among those of _named_first_words.
+        probe = _named_first_words(lex)
+        firsts = [] if probe.isdisjoint(hits) else [k for k in at if words[k] in probe and raw[k] in named_first]
+    for i in firsts:
+        for seq in named_first[raw[i]]:
+            k = len(seq)
+            if tuple(raw[i : i + k]) == seq:
+                out.append((i, i + k))
+                break
+    if not _NAMED_CUES.isdisjoint(hits):
         _named_cues(words, raw, lex, out)
-    if not lex.source_nouns.isdisjoint(distinct):
-        for i in range(1, n - 2):
-            if words[i + 1] in lex.source_nouns and words[i - 1] in ("a", "the", "one") and _YEARISH.fullmatch(words[i]):
-                # "a 2019 study in JAMA": a dated study is a named (if unlocated) source.
-                out.append((i - 1, i + 2))
+    if source_at is None:
+        source_at = [k for k, w in enumerate(words) if w in lex.source_nouns]
+    for j in source_at:
+        # "a 2019 study in JAMA": a dated study is a named (if unlocated) source.
+        if 2 <= j <= n - 2 and words[j - 2] in ("a", "the", "one") and _YEARISH.fullmatch(words[j - 1]):
+            out.append((j - 2, j + 1))
+    if not out:
+        return out
     out.sort(key=lambda r: (r[0], -r[1]))
     merged: list[tuple[int, int]] = []
     for a, b in out:
@@ -368,20 +442,37 @@ def _named_cues(words: list[str], raw: list[str], lex: Lexicons, out: list[tuple
             out.append((i, i + 3))
 
 
-def _vague(words: list[str], raw: list[str], lex: Lexicons, present: frozenset[str] | set[str] | None = None) -> list[tuple[int, int]]:
-    """Token ranges of vague attributions: "research shows", "studies suggest", "experts agree"."""
-    out: list[tuple[int, int]] = []
-    for m in lex.vague.find(words, present=present):
-        out.append((m.i, m.j))
+def _vague(
+    words: list[str],
+    raw: list[str],
+    lex: Lexicons,
+    present: frozenset[str] | set[str] | None = None,
+    at: list[int] | None = None,
+    source_at: list[int] | None = None,
+    matches: Sequence[Match] | None = None,
+) -> list[tuple[int, int]]:
+    """Token ranges of vague attributions: "research shows", "studies suggest", "experts agree".
+
+    ``present`` and ``at`` are as for :meth:`TokenMatcher.find`; ``source_at`` (optional)
+    holds the indices of the words that are source nouns, in order; ``matches`` (optional)
+    are the matches of the vague lexicon, if already found.
+    """
+    if matches is None:
+        matches = lex.vague.find(words, present=present, at=at)
+    out: list[tuple[int, int]] = [(m.i, m.j) for m in matches] if matches else []
     n = len(words)
     source_nouns = lex.source_nouns
-    for i in [] if source_nouns.isdisjoint(words) else [k for k, w in enumerate(words) if w in source_nouns]:
+    if source_at is None:
+        source_at = [] if source_nouns.isdisjoint(words) else [k for k, w in enumerate(words) if w in source_nouns]
+    for i in source_at:
         if not raw[i][:1].isupper() or i == 0:
             # a reporting verb within the next four tokens ("studies have consistently shown")
             for m in lex.report_verbs.find(words[i + 1 : min(n, i + 5)]):
                 if all(words[i + 1 + t] not in (".", ";") for t in range(m.i)):
                     out.append((i, i + 1 + m.j))
                     break
+    if not out:
+        return out
     out.sort()
     merged: list[tuple[int, int]] = []
     for a, b in out:
@@ -395,42 +486,52 @@ def _vague(words: list[str], raw: list[str], lex: Lexicons, present: frozenset[s
 # ---------------------------------------------------------------- the analysis
 
 
-def _cue(spans: list[tuple[int, int]], text: str, i: int, j: int, **kw: Any) -> Cue:
+def _cue(
+    spans: list[tuple[int, int]], text: str, i: int, j: int, kind: str = "", strength: str | None = None, negated: bool = False
+) -> Cue:
     a, b = spans[i][0], spans[j - 1][1]
-    return Cue(a, b, text[a:b], **kw)
+    return Cue(a, b, text[a:b], kind, strength, negated)
 
 
 def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | None = None) -> SentenceAnalysis:
     """Linguistic analysis of one sentence: cues, hedges, strength, kinds (no evidence, no claim decision)."""
-    lex = lex or lexicons()
-    block = sentence.block
-    text = block.text
-    spans, words = _tokens(sentence)
-    raw = [text[a:b] for a, b in spans]
+    return _analyse_sentence(sentence, block_index, lex or lexicons())[0]
+
+
+def _analyse_sentence(sentence: Sentence, block_index: int, lex: Lexicons) -> tuple[SentenceAnalysis, bool]:
+    """:func:`analyse_sentence`, and whether the sentence holds an entry of the advice lexicon."""
+    text = sentence.block.text
+    spans, words, raw = _tokens(sentence)
     stext = text[sentence.start : sentence.end]
-    sa = SentenceAnalysis(sentence=sentence, block_index=block_index, text=stext.strip())
-    sa.words, sa.raw = words, raw
-    sa.question = stext.rstrip().endswith(("?", "?\"", "?\u201d"))
-    # ``\d`` finds the usual digits fast; other characters that count as digits are not ASCII.
-    sa.has_number = _DIGIT.search(stext) is not None or (
-        not stext.isascii() and any(ch.isdigit() for ch in _NON_ASCII.findall(stext))
-    )
+    question = stext.rstrip().endswith(("?", "?\"", "?\u201d"))
+    if stext.isascii():
+        has_number = _has_ascii_digit(stext)
+    else:
+        # ``\d`` finds the usual digits fast; other characters that count as digits are not ASCII.
+        has_number = _DIGIT.search(stext) is not None or any(ch.isdigit() for ch in _NON_ASCII.findall(stext))
 
-    # The words that can start a lexicon entry: most lexicons have none in a sentence.
-    starters = lex.sentence_starters.intersection(words)
-    hedges = find_hedges(words, lex, starters)
-    sa.hedges = [_cue(spans, text, m.i, m.j, kind="hedge") for m in hedges]
-    hedge_idx = [m.i for m in hedges]
-    has_treatment = lex.has_treatment(words)
+    # Where the words stand that the steps below look for (see :func:`_cue_words`).
+    hits = _cue_words(lex).intersection(words)
+    at = [k for k, w in enumerate(words) if w in hits] if hits else []
+    found = _NO_MATCHES if lex.sentence_starters.isdisjoint(hits) else lex.sentence_matcher.find(words, at)
+    hedge_found, harm_matches, rel_matches, kind_matches, absolute_matches, vague_matches, advice_matches = found
+    # (A comprehension costs a call: the lists below are mostly empty.)
+    hedge_matches = [m for m in hedge_found if _valid_hedge(m, words)] if hedge_found else []
+    hedges = [_cue(spans, text, m.i, m.j, "hedge") for m in hedge_matches] if hedge_matches else []
+    # Whether a treatment is named: found out only when a cue needs it.
+    has_treatment: bool | None = None
 
-    label_end = _label_end(words, raw)
+    label_end = _label_end(words, raw) if ":" in words[:8] else 0
     # Harms after a causal cue; a treatment-specific harm ("side effects") counts even
     # when no treatment word is in the sentence.
-    harm_starts = {h.i for h in lex.harms.find(words, present=starters) if has_treatment or words[h.i] in _TREATMENT_HARMS}
-    rel_matches = lex.relations.find(words, present=starters)
+    harm_starts: frozenset[int] | set[int] = _NO_INDICES
+    if harm_matches:
+        has_treatment = lex.has_treatment(words)
+        harm_starts = {h.i for h in harm_matches if has_treatment or words[h.i] in _TREATMENT_HARMS}
     if len(rel_matches) > 1 and rel_matches[0].i == label_end and words[label_end].endswith("ing"):
         # A gerund subject ("Treating vein disease can improve ...") states no relation itself.
         rel_matches = rel_matches[1:]
+    relations: list[Cue] = []
     for m in rel_matches:
         klass, kind = (m.pattern.tag + ("", ""))[:2]
         tagged_kind = kind
@@ -444,89 +545,137 @@ def analyse_sentence(sentence: Sentence, block_index: int = 0, lex: Lexicons | N
             strength = "correlational"
         else:
             clause = _clause_of(words, m.i)
-            governed = any(clause <= h < m.i and m.i - h <= 8 and words[h] not in _REPORTING for h in hedge_idx) or any(
-                words[k] in _MODALS_CAN for k in range(max(clause, m.i - 6), m.i)
-            )
+            governed = (
+                bool(hedge_matches)
+                and any(clause <= h.i < m.i and m.i - h.i <= 8 and words[h.i] not in _REPORTING for h in hedge_matches)
+            ) or not _MODALS_CAN.isdisjoint(words[max(clause, m.i - 6) : m.i])
             strength = "conditional_causal" if governed else "direct_causal"
-            if kind == "efficacy" and not has_treatment:
-                kind = "causal"
-            if tagged_kind == "causal" and any(k in harm_starts for k in range(m.j, min(m.j + 4, len(words)))):
+            if kind == "efficacy":
+                if has_treatment is None:
+                    has_treatment = lex.has_treatment(words)
+                if not has_treatment:
+                    kind = "causal"
+            if harm_starts and tagged_kind == "causal" and any(k in harm_starts for k in range(m.j, min(m.j + 4, len(words)))):
                 # "Iron tablets can cause side effects": a risk disclosed, not a benefit promised.
                 kind = "risk"
-        sa.relations.append(_cue(spans, text, m.i, m.j, kind=kind, strength=strength, negated=_negated(words, m.i)))
+        relations.append(_cue(spans, text, m.i, m.j, kind, strength, _negated(words, m.i)))
 
-    for m in lex.kinds.find(words, present=starters):
+    kind_cues: list[Cue] = []
+    for m in kind_matches:
         kind = m.pattern.tag[0] if m.pattern.tag else ""
         if _negated(words, m.i, 2) and kind == "safety":
             continue
-        sa.kind_cues.append(_cue(spans, text, m.i, m.j, kind=kind))
+        kind_cues.append(_cue(spans, text, m.i, m.j, kind))
 
-    for m in lex.absolutes.find(words, present=starters):
+    absolutes: list[Cue] = []
+    for m in absolute_matches:
         if _negated(words, m.i) and words[m.i] not in ("no", "without", "never", "zero", "free"):
             continue
-        if sa.question:
+        if question:
             continue
-        sa.absolutes.append(_cue(spans, text, m.i, m.j, kind="absolute"))
+        absolutes.append(_cue(spans, text, m.i, m.j, "absolute"))
 
-    stats = _statistics(words)
-    for a, b in stats:
-        sa.statistics.append(_cue(spans, text, a, b, kind="statistic"))
-    if stats and sa.relations:
+    stats = _statistics(words, at, hits)
+    statistics = [_cue(spans, text, a, b, "statistic") for a, b in stats] if stats else []
+    if stats and relations:
         # "affects 1 in 2 adults", "affects about 37% of women": a prevalence verb whose
         # object is the number states how common something is, not what it does.
         starts = {a for a, _ in stats}
-        sa.relations = [c for c in sa.relations if not _prevalence_verb(c, spans, words, starts)]
+        relations = [c for c in relations if not _prevalence_verb(c, spans, words, starts)]
 
-    intensifiers = lex.intensifiers
-    if not intensifiers.isdisjoint(words):
-        rel_tokens = [(c.start, c.end) for c in sa.relations]
-        near = [c for c in sa.relations if c.kind in ("efficacy", "prevention", "causal", "mechanism")]
-        # Token index of each cue's first and last token (the first token with that offset).
-        near_idx = [(_first_index(spans, 0, c.start), _first_index(spans, 1, c.end)) for c in near]
-        for i, w in enumerate(words):
-            if w in intensifiers:
-                a = spans[i][0]
-                if any(s <= a < e for s, e in rel_tokens):
-                    continue
-                for ci, cj in near_idx:
-                    # within three tokens before the cue, or right after it
-                    if (0 <= ci - i <= 3) or (0 <= i - cj <= 2):
-                        sa.intensifiers.append(_cue(spans, text, i, i + 1, kind="intensifier"))
-                        break
+    intensifiers: list[Cue] = []
+    if not lex.intensifiers.isdisjoint(hits):
+        _intensifiers(words, spans, text, relations, lex.intensifiers, intensifiers, at)
 
-    named = _named_sources(spans, raw, words, lex)
-    for a, b in named:
-        sa.named.append(_cue(spans, text, a, b, kind="named"))
-    for a, b in _vague(words, raw, lex, starters):
+    source_nouns = lex.source_nouns
+    source_at = [] if source_nouns.isdisjoint(hits) else [k for k in at if words[k] in source_nouns]
+    named_spans = _named_sources(spans, raw, words, lex, source_at, at, hits)
+    named = [_cue(spans, text, a, b, "named") for a, b in named_spans] if named_spans else []
+    vague: list[Cue] = []
+    for a, b in _vague(words, raw, lex, None, None, source_at, vague_matches):
         # "a 2019 study in JAMA found": the study is named, not vague
-        if not any(a < nb and na < b + 3 for na, nb in named):
-            sa.vague.append(_cue(spans, text, a, b, kind="vague"))
-    is_medical = lex.is_medical
-    sa.medical_terms = sorted({w for w in words if is_medical(w)})
-    if sa.vague:
+        if not any(a < nb and na < b + 3 for na, nb in named_spans):
+            vague.append(_cue(spans, text, a, b, "vague"))
+    if vague and kind_cues:
         # "research identifies ...": the reporting verb of an attribution is not a diagnosis cue.
-        sa.kind_cues = [c for c in sa.kind_cues if not any(v.start <= c.start < v.end for v in sa.vague)]
+        kind_cues = [c for c in kind_cues if not any(v.start <= c.start < v.end for v in vague)]
 
     kinds: list[str] = []
-    for c in sa.relations:
+    best = -1
+    for c in relations:
         if c.kind and c.kind not in kinds:
             kinds.append(c.kind)
-    for c in sa.kind_cues:
-        if c.kind not in kinds:
-            kinds.append(c.kind)
-    if sa.statistics:
-        kinds.append("statistic")
-    sa.kinds = [k for k in KIND_PRIORITY if k in kinds]
-    best = -1
-    for c in sa.relations:
         if c.strength:
             best = max(best, STRENGTHS.index(c.strength))
-    sa.strength = STRENGTHS[best] if best >= 0 else None
-    sa.recommendation = _recommendation(words)
-    if sa.recommendation:
+    for c in kind_cues:
+        if c.kind not in kinds:
+            kinds.append(c.kind)
+    if statistics:
+        kinds.append("statistic")
+    recommendation = _recommendation(words, at, hits)
+    # Every field, in order (see _FIELD_ORDER): positional arguments are much cheaper.
+    sa = SentenceAnalysis(
+        sentence,
+        block_index,
+        stext.strip(),  # text
+        False,  # claim
+        "",  # reason
+        [k for k in KIND_PRIORITY if k in kinds] if kinds else [],  # kinds
         # A recommendation or call for research states no finding (Yu et al.: no relation).
-        sa.strength = None
-    return sa
+        STRENGTHS[best] if best >= 0 and not recommendation else None,  # strength
+        hedges,
+        absolutes,
+        relations,
+        statistics,
+        intensifiers,
+        kind_cues,
+        vague,
+        named,
+        [],  # citations
+        lex.medical_in(words),  # medical_terms
+        "none",  # support
+        question,
+        has_number,
+        recommendation,
+        words,
+        raw,
+    )
+    return sa, bool(advice_matches)
+
+
+_NO_INDICES: frozenset[int] = frozenset()
+#: What ``Lexicons.sentence_matcher`` finds in a sentence without a word that can start an
+#: entry: nothing for each of its seven lexicons.
+_NO_MATCHES: tuple[Sequence[Match], ...] = ((),) * 7
+
+
+def _intensifiers(
+    words: list[str],
+    spans: list[tuple[int, int]],
+    text: str,
+    relations: list[Cue],
+    vocabulary: frozenset[str],
+    out: list[Cue],
+    at: list[int],
+) -> None:
+    """Add to ``out`` the intensifiers ("dramatically", "significantly") next to an efficacy,
+    prevention, causal or mechanism cue; ``at`` (ascending) holds every index of ``words``
+    where a word of ``vocabulary`` stands (and maybe others)."""
+    rel_tokens = [(c.start, c.end) for c in relations]
+    near = [c for c in relations if c.kind in ("efficacy", "prevention", "causal", "mechanism")]
+    # Token index of each cue's first and last token (the first token with that offset).
+    near_idx = [(_first_index(spans, 0, c.start), _first_index(spans, 1, c.end)) for c in near]
+    for i in at:
+        w = words[i]
+        if w in vocabulary:
+            a = spans[i][0]
+            if any(s <= a < e for s, e in rel_tokens):
+                continue
+            for ci, cj in near_idx:
+                # within three tokens before the cue, or right after it
+                if (0 <= ci - i <= 3) or (0 <= i - cj <= 2):
+                    out.append(_cue(spans, text, i, i + 1, "intensifier"))
+                    break
 
 
 _TREATMENT_HARMS = frozenset({"side", "side-effect", "side-effects", "adverse", "complication", "complications", "allergic"})
@@ -540,14 +689,22 @@ _FUTURE = frozenset({"future", "further", "additional", "larger", "more"})
 _DEGREE = frozenset({"significantly", "slightly", "much", "markedly", "substantially", "considerably", "marginally", "somewhat", "far", "statistically", "not", "also", "further"})
 
 
-def _recommendation(words: list[str]) -> bool:
-    """"Should", "must", "are needed", "further studies are necessary": a recommendation, not a finding."""
-    if _RECOMMEND_CUES.isdisjoint(words):
+def _recommendation(words: list[str], at: list[int] | None = None, hits: set[str] | None = None) -> bool:
+    """"Should", "must", "are needed", "further studies are necessary": a recommendation, not a finding.
+
+    ``at`` (optional, ascending) holds every index of ``words`` where a word of
+    :data:`_RECOMMEND_CUES` stands (and maybe others); ``hits`` (optional) every word of
+    :data:`_RECOMMEND_CUES` in ``words`` (and maybe others of ``words``).
+    """
+    present = words if hits is None else hits
+    if _RECOMMEND_CUES.isdisjoint(present):
         return False
-    for k, w in enumerate(words):
-        if w in _OBLIGATION:
-            return True
-        if w in ("need", "needs") and k + 1 < len(words) and words[k + 1] == "to":
+    if not _OBLIGATION.isdisjoint(present):
+        return True
+    n = len(words)
+    for k in [k for k, w in enumerate(words) if w in _RECOMMEND_CUES] if at is None else at:
+        w = words[k]
+        if w in ("need", "needs") and k + 1 < n and words[k + 1] == "to":
             return True
         if w in ("research", "studies", "study", "trials", "work", "investigation") and k > 0 and words[k - 1] in _FUTURE:
             return True
@@ -578,12 +735,13 @@ _COPULA = frozenset({"is", "are", "was", "were", "be", "been", "being", "remains
 
 def _label_end(words: list[str], raw: list[str]) -> int:
     """Token index after a list-item label ("Iron Supplementation: ..."), or 0."""
-    for k in range(min(len(words), 8)):
-        if words[k] == ":":
-            label = [r for r in raw[:k] if r[:1].isalpha()]
-            if label and sum(1 for r in label if r[:1].isupper() or r.lower() in ("and", "of", "the", "to", "in", "for", "or")) == len(label):
-                return k + 1
-            return 0
+    head = words[:8]
+    if ":" not in head:
+        return 0
+    k = head.index(":")
+    label = [r for r in raw[:k] if r[:1].isalpha()]
+    if label and sum(1 for r in label if r[:1].isupper() or r.lower() in ("and", "of", "the", "to", "in", "for", "or")) == len(label):
+        return k + 1
     return 0
 
 
@@ -605,9 +763,13 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
     return j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their")
 
 
+_BEFORE_INSTRUCTION = frozenset({"please", "always", "never", "do", "not", "don't", "just", "also", "then", "first", "finally", "-", "*", "\u2022"})
+_NOT_AFTER_INSTRUCTION = frozenset({"of", "is", "are", "was", "were", "can", "may", "has", "have", "will", "'s"})
+
+
 def _is_instruction(words: list[str], raw: list[str], lex: Lexicons) -> bool:
     k = 0
-    while k < len(words) and words[k] in ("please", "always", "never", "do", "not", "don't", "just", "also", "then", "first", "finally", "-", "*", "\u2022"):
+    while k < len(words) and words[k] in _BEFORE_INSTRUCTION:
         k += 1
     if k >= len(words):
         return False
@@ -615,9 +777,33 @@ def _is_instruction(words: list[str], raw: list[str], lex: Lexicons) -> bool:
     nxt = words[k + 1] if k + 1 < len(words) else ""
     if w not in lex.instructions:
         return False
-    if nxt in ("of", "is", "are", "was", "were", "can", "may", "has", "have", "will", "'s") :
+    if nxt in _NOT_AFTER_INSTRUCTION:
         return False
     return raw[k][:1].isupper() or k > 0
+
+
+@lru_cache(maxsize=2)
+def _cue_words(lex: Lexicons) -> frozenset[str]:
+    """Every word whose places in a sentence the analysis looks up: those that can start an
+    entry of a sentence lexicon, statistic triggers, source nouns, recommendation cues, the
+    words before a named source, intensifiers, and the normalised form of each first token
+    of a named source (see :func:`_named_first_words`)."""
+    return (
+        lex.sentence_starters
+        | _STAT_TRIGGERS
+        | lex.source_nouns
+        | _RECOMMEND_CUES
+        | _NAMED_CUES
+        | lex.intensifiers
+        | _named_first_words(lex)
+    )
+
+
+@lru_cache(maxsize=2)
+def _named_first_words(lex: Lexicons) -> frozenset[str]:
+    """The word (as :func:`_tokens` normalises it) of each token that can start a named source."""
+    low = {first.lower() for first in lex.named_first}
+    return frozenset(low | {_TREEBANK_MAP[w] for w in low if w in _TREEBANK_MAP})
 
 
 def _advice(words: list[str], lex: Lexicons) -> bool:
@@ -629,17 +815,28 @@ def _at_least_words(raw: list[str], k: int) -> bool:
     if k <= 0:
         return True
     for w in raw:
-        if _WORDISH.search(w):
+        # An alphanumeric first character is a word character (``\w``): no search needed.
+        if w[:1].isalnum() or _WORDISH.search(w):
             k -= 1
             if k == 0:
                 return True
     return False
 
 
-def decide(sa: SentenceAnalysis, words: list[str], raw: list[str], lex: Lexicons, context_medical: bool) -> None:
-    """Decide whether an analysed sentence is a claim, and record why."""
-    block = sa.block
-    if block.kind == "heading" or (looks_like_heading(block) and len(block.sentences) <= 1):
+def decide(
+    sa: SentenceAnalysis,
+    words: list[str],
+    raw: list[str],
+    lex: Lexicons,
+    context_medical: bool,
+    advice: bool | None = None,
+) -> None:
+    """Decide whether an analysed sentence is a claim, and record why.
+
+    ``advice`` (optional) is whether ``words`` hold an entry of the advice lexicon, if known.
+    """
+    block = sa.sentence.block
+    if block.kind == "heading" or (len(block.sentences) <= 1 and looks_like_heading(block)):
         sa.claim, sa.reason = False, "heading or title: not a claim"
         return
     if sa.question:
@@ -648,17 +845,17 @@ def decide(sa: SentenceAnalysis, words: list[str], raw: list[str], lex: Lexicons
     if not _at_least_words(raw, 3):
         sa.claim, sa.reason = False, "fragment of fewer than three words"
         return
-    strong = [c for c in sa.relations if c.kind in ("efficacy", "prevention")]
-    if _advice(words, lex):
+    if _advice(words, lex) if advice is None else advice:
         sa.claim, sa.reason = False, "safety advice or referral to a professional"
         return
     if _is_instruction(words, raw, lex):
-        purpose = any(words[k] == "to" for k in range(len(words))) and strong
+        purpose = "to" in words and any(c.kind in ("efficacy", "prevention") for c in sa.relations)
         if not purpose:
             sa.claim, sa.reason = False, "instruction to the reader"
             return
-    cues = bool(sa.relations or sa.statistics or sa.absolutes or any(c.kind in ("safety", "comparative") for c in sa.kind_cues))
-    if not cues and any(c.kind == "diagnosis" for c in sa.kind_cues) and any(w in ("can", "accurate", "accurately", "reliably", "early") for w in words):
+    kind_cues = sa.kind_cues
+    cues = bool(sa.relations or sa.statistics or sa.absolutes or (kind_cues and any(c.kind in ("safety", "comparative") for c in kind_cues)))
+    if not cues and kind_cues and any(c.kind == "diagnosis" for c in kind_cues) and any(w in ("can", "accurate", "accurately", "reliably", "early") for w in words):
         cues = True
     if not cues:
         sa.claim, sa.reason = False, "no claim cue (no relation, statistic, safety, comparison or guarantee)"
@@ -666,7 +863,7 @@ def decide(sa: SentenceAnalysis, words: list[str], raw: list[str], lex: Lexicons
     if not (sa.medical_terms or context_medical):
         sa.claim, sa.reason = False, "claim cue, but nothing about health in or around the sentence"
         return
-    describes = not sa.statistics and not lex.has_treatment(words) and not _SYMPTOM_WORDS.isdisjoint(words)
+    describes = not sa.statistics and not _SYMPTOM_WORDS.isdisjoint(words) and not lex.has_treatment(words)
     if describes and all(words_of(c) & _SYMPTOM_DYNAMICS for c in sa.relations) and not sa.absolutes and not any(c.kind in ("safety", "comparative") for c in sa.kind_cues):
         sa.claim, sa.reason = False, "describes symptoms"
         return
@@ -702,27 +899,32 @@ def analyse_document(doc: Document, settings: Any) -> list[SentenceAnalysis]:
     consumed: dict[int, int] = {}
     for s in sentences:
         bi = block_index.get(id(s.block), 0)
-        sa = analyse_sentence(s, bi, lex)
+        sa, advice = _analyse_sentence(s, bi, lex)
         words, raw = sa.words, sa.raw
         # A marker written after the full stop ("symptoms.[1]", "symptoms.¹") belongs to this sentence.
+        block = s.block
+        text = block.text
         a = max(s.start, consumed.get(bi, 0))
         b = s.end
-        tail = _TRAILING_MARK.match(s.block.text, b)
+        after = text[b : b + 3]
+        # A marker starts, after at most two blanks, with "[", "," or a superscript (not ASCII).
+        tail = _TRAILING_MARK.match(text, b) if "[" in after or "," in after or not after.isascii() else None
         if tail:
             b = tail.end()
         consumed[bi] = max(consumed.get(bi, 0), b)
         if b > a:
             if links:
-                ss, se = s.block.map.span(a, b)
+                ss, se = block.map.span(a, b)
                 s_links = [ln for ln in links[: bisect_left(link_starts, se)] if ln.end > ss]
-            else:
-                s_links = []
-            sa.citations = sentence_citations(doc, ev, s.block, a, b, settings, s_links)
+                sa.citations = sentence_citations(doc, ev, block, a, b, settings, s_links)
+            elif ev.sup_markers or _may_cite(text[a:b]):
+                sa.citations = sentence_citations(doc, ev, block, a, b, settings, [])
+            # else nothing in the sentence can cite: no citations
         if bi in ev.reference_blocks:
             sa.claim, sa.reason = False, "reference list entry"
         else:
             context = prev_medical and (bi == prev_block or bi == prev_block + 1)
-            decide(sa, words, raw, lex, context)
+            decide(sa, words, raw, lex, context, advice)
         sa.support = _support(sa)
         if sa.medical_terms:
             prev_medical = True

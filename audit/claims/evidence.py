@@ -58,8 +58,15 @@ def _may_cite(text: str) -> bool:
     "PMC", "NCT" or "PMID" in any case."""
     if "[" in text or "(" in text or "10." in text or "PMC" in text or "NCT" in text:
         return True
+    if not text.isascii() and _SUPERSCRIPT_CHAR.search(text):
+        return True
+    return _may_name_pmid(text, text.isascii())
+
+
+def _may_name_pmid(text: str, ascii_text: bool) -> bool:
+    """Whether :data:`PMID_RE` can match in ``text``: it holds "pmid" in any case."""
     # Dotted and dotless i match "i" in a case-insensitive pattern but lower-case differently.
-    if not text.isascii() and (_SUPERSCRIPT_CHAR.search(text) or "\u0130" in text or "\u0131" in text):
+    if not ascii_text and ("\u0130" in text or "\u0131" in text):
         return True
     return "pmid" in text.lower()
 
@@ -259,7 +266,10 @@ def looks_like_heading(block: Block) -> bool:
         return True
     if block.kind != "paragraph":
         return False
-    t = block.text.strip()
+    t = block.text
+    if len(t) > 90 and not t[0].isspace() and not t[-1].isspace():
+        return False  # too long, and stripping would not shorten it
+    t = t.strip()
     if not t or len(t) > 90 or t[-1] in ".!?;,\"'\u201d)":
         return False
     words = t.split()
@@ -289,8 +299,8 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        title = _heading_text(b.text)
-        if looks_like_heading(b) and title in lex.reference_headings:
+        if looks_like_heading(b) and _heading_text(b.text) in lex.reference_headings:
+            title = _heading_text(b.text)
             ref_heads.append(i)
             level = b.level or 99
             j = i + 1
@@ -322,7 +332,9 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
         i += 1
     # Markdown footnote definitions, wherever the reader put (or dropped) them.
     seen = {r.key for r in refs}
-    for m in FOOTDEF_RE.finditer(doc.source):
+    # Each footnote pattern needs "[^": most documents have none.
+    footnotes = "[^" in doc.source
+    for m in FOOTDEF_RE.finditer(doc.source) if footnotes else ():
         key = "^" + m.group(1)
         if key in seen:
             continue
@@ -331,7 +343,7 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
         yr = YEAR_RE.search(text)
         refs.append(Reference(key=key, text=text, start=m.start(), end=m.end(), locators=locators(text), section="footnotes", year=yr.group(0) if yr else ""))
     for bi, b in enumerate(blocks):
-        if bi not in ref_blocks and FOOTNOTE_RE.match(b.text.strip()) and b.text.strip().find("]:") > 0:
+        if bi not in ref_blocks and "[^" in b.text and FOOTNOTE_RE.match(b.text.strip()) and b.text.strip().find("]:") > 0:
             ref_blocks.add(bi)
     own: set[str] = set()
     md = doc.metadata or {}
@@ -367,20 +379,22 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
                 c.references.append(r)
 
     taken: list[tuple[int, int]] = []
-    for m in NUMERIC_RE.finditer(text):
+    # Each pattern is searched only where the text holds what it needs (see _may_cite).
+    ascii_text = text.isascii()
+    for m in NUMERIC_RE.finditer(text) if "[" in text else ():
         s, e = sm.span(a + m.start(), a + m.end())
         c = Citation("numeric", m.group(0), s, e, keys=[str(n) for n in expand_numbers(m.group(1))])
         resolve(c)
         out.append(c)
         taken.append((m.start(), m.end()))
-    for m in FOOTNOTE_RE.finditer(text):
+    for m in FOOTNOTE_RE.finditer(text) if "[^" in text else ():
         if text[m.end() : m.end() + 1] == ":":
             continue
         s, e = sm.span(a + m.start(), a + m.end())
         c = Citation("footnote", m.group(0), s, e, keys=["^" + m.group(1)])
         resolve(c)
         out.append(c)
-    for m in SUPERSCRIPT_RE.finditer(text):
+    for m in () if ascii_text else SUPERSCRIPT_RE.finditer(text):
         digits = "".join(_SUP_DIGITS.get(ch, ch) for ch in m.group(1))
         s, e = sm.span(a + m.start(1), a + m.end(1))
         c = Citation("superscript", m.group(1), s, e, keys=[str(n) for n in expand_numbers(digits)])
@@ -393,8 +407,8 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
                 c = Citation("superscript", doc.source[s:e], s, e, keys=[str(n) for n in expand_numbers(spec)])
                 resolve(c)
                 out.append(c)
-    for m in PAREN_RE.finditer(text):
-        parts = [p for p in re.split(r";", m.group(1)) if p.strip()]
+    for m in PAREN_RE.finditer(text) if "(" in text else ():
+        parts = [p for p in m.group(1).split(";") if p.strip()]
         found = []
         for p in parts:
             am = AUTHOR_YEAR_RE.match(p)
@@ -431,8 +445,13 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
         if cls in ("authoritative", "noncommercial") and not c.locators:
             c.locators = ["url:" + url]
         out.append(c)
-    for loc_re, kind in ((DOI_RE, "doi"), (PMID_RE, "pmid"), (PMCID_RE, "pmcid"), (NCT_RE, "nct")):
-        for m in loc_re.finditer(text):
+    for loc_re, kind, needs in (
+        (DOI_RE, "doi", "10." in text),
+        (PMID_RE, "pmid", _may_name_pmid(text, ascii_text)),
+        (PMCID_RE, "pmcid", "PMC" in text),
+        (NCT_RE, "nct", "NCT" in text),
+    ):
+        for m in loc_re.finditer(text) if needs else ():
             if any(x <= m.start() < y for x, y in taken):
                 continue
             s, e = sm.span(a + m.start(), a + m.end())

@@ -81,6 +81,25 @@ class Match:
     pattern: Pattern
 
 
+class _NumberSlot:
+    """A pattern slot that accepts a number token (see :func:`is_number`)."""
+
+    __slots__ = ()
+
+    def __contains__(self, word: str) -> bool:
+        return is_number(word)
+
+
+_NUMBER_SLOT = _NumberSlot()
+#: A candidate entry as the matching loop reads it: its length, the slots after the first
+#: (``None`` for any token, otherwise a container of the words accepted) and the pattern.
+_Candidate = tuple[int, tuple[object, ...], Pattern]
+
+
+def _candidate(p: Pattern) -> _Candidate:
+    return len(p.slots), tuple(_NUMBER_SLOT if s == "NUM" else s for s in p.slots[1:]), p
+
+
 class TokenMatcher:
     """Finds lexicon entries in a sequence of lower-case tokens."""
 
@@ -96,6 +115,23 @@ class TokenMatcher:
                     self.by_first.setdefault(w, []).append(p)
         for lst in self.by_first.values():
             lst.sort(key=lambda p: -len(p.slots))
+        #: ``by_next[w][0].get(w2, by_next[w][1])``: the candidates of ``by_first[w]`` that can
+        #: match when the next token is ``w2``, in the same order. The second item holds those
+        #: whose second slot accepts any token (one-token entries, ``*``, ``NUM``).
+        self.by_next: dict[str, tuple[dict[str, list[_Candidate]], list[_Candidate]]] = {}
+        for w, lst in self.by_first.items():
+            cands = [_candidate(p) for p in lst]
+            any_next = [c for c in cands if not c[1] or not isinstance(c[1][0], frozenset)]
+            nexts: set[str] = set()
+            for c in cands:
+                if c[1] and isinstance(c[1][0], frozenset):
+                    nexts |= c[1][0]
+            by_next = {
+                w2: [c for c in cands if not c[1] or not isinstance(c[1][0], frozenset) or w2 in c[1][0]] for w2 in nexts
+            }
+            self.by_next[w] = (by_next, any_next)
+        #: This matcher as a :class:`MultiMatcher` of one (built on first use), for :meth:`find` with ``longest``.
+        self._alone: MultiMatcher | None = None
 
     def find(
         self,
@@ -121,6 +157,10 @@ class TokenMatcher:
             starts = [i for i in at if words[i] in by_first]
         else:
             starts = [i for i, w in enumerate(words) if w in by_first]
+        if longest and not num_first:
+            if self._alone is None:
+                self._alone = MultiMatcher([self])
+            return self._alone.find(words, starts)[0]
         out: list[Match] = []
         n = len(words)
         free = 0
@@ -166,6 +206,61 @@ class TokenMatcher:
             if longest and best is not None:
                 out.append(best)
                 free = best.j
+        return out
+
+
+class MultiMatcher:
+    """Several matchers (none with an entry starting with NUM) matched in one pass, each
+    without overlaps: at each start, the first candidate of a matcher that matches (the
+    longest: candidates are sorted longest first), unless an earlier match of that matcher
+    covers the start."""
+
+    def __init__(self, matchers: list[TokenMatcher]) -> None:
+        if any(m.num_first for m in matchers):
+            raise ValueError("an entry starts with NUM")
+        self._empty: tuple[tuple[()], ...] = ((),) * len(matchers)
+        firsts: dict[str, list[int]] = {}
+        for index, m in enumerate(matchers):
+            for w in m.by_next:
+                firsts.setdefault(w, []).append(index)
+        #: ``by_first[w]`` is like ``TokenMatcher.by_next[w]``, with the candidates of all the
+        #: matchers that have entries starting with ``w``: each with the matcher's index first,
+        #: the candidates of one matcher together and in their order.
+        self.by_first: dict[str, tuple[dict[str, list[tuple[int, int, tuple[object, ...], Pattern]]], list[tuple[int, int, tuple[object, ...], Pattern]]]] = {}
+        for w, indices in firsts.items():
+            tables = [(index, matchers[index].by_next[w]) for index in indices]
+            nexts: set[str] = set().union(*(t[0] for _, t in tables))
+            by_next = {
+                w2: [(index, *c) for index, (ns, any_next) in tables for c in ns.get(w2, any_next)] for w2 in nexts
+            }
+            self.by_first[w] = (by_next, [(index, *c) for index, (_, any_next) in tables for c in any_next])
+        #: Every word that can start an entry of one of the matchers.
+        self.starters = frozenset(self.by_first)
+
+    def find(self, words: list[str], at: list[int]) -> list[list[Match]]:
+        """Matches of each matcher; ``at`` (ascending) holds every index of ``words`` where
+        an entry of one of them can start (and maybe others)."""
+        out: list[list[Match]] = list(map(list, self._empty))
+        free = [0] * len(out)
+        n = len(words)
+        by_first = self.by_first
+        for i in at:
+            entry = by_first.get(words[i])
+            if entry is None:
+                continue
+            nexts, any_next = entry
+            for index, k, rest, p in nexts.get(words[i + 1], any_next) if i + 1 < n else any_next:
+                # Skip a matcher that matched here or over this token already.
+                if i < free[index] or i + k > n:
+                    continue
+                t = i
+                for slot in rest:
+                    t += 1
+                    if slot is not None and words[t] not in slot:  # type: ignore[operator]
+                        break
+                else:
+                    out[index].append(Match(i, i + k, p))
+                    free[index] = i + k
         return out
 
 
@@ -242,11 +337,15 @@ class Lexicons:
         self.medical = frozenset(read_lines("medical_terms.txt")) | frozenset(
             w.lower() for w in read_lines("medical_curated.txt")
         )
+        #: Every word :meth:`is_medical` accepts: the vocabulary and its plural forms.
+        self.medical_forms = _with_plurals(self.medical)
         self.treatments = frozenset(w.lower() for w in read_lines("treatments.txt"))
-        #: Every word that can start an entry of the lexicons each sentence is matched against.
-        self.sentence_starters = frozenset().union(
-            *(m.by_first for m in (self.hedges, self.harms, self.relations, self.kinds, self.absolutes, self.advice, self.vague))
+        #: The lexicons each sentence is matched against, in one pass.
+        self.sentence_matcher = MultiMatcher(
+            [self.hedges, self.harms, self.relations, self.kinds, self.absolutes, self.vague, self.advice]
         )
+        #: Every word that can start an entry of the lexicons each sentence is matched against.
+        self.sentence_starters = self.sentence_matcher.starters
 
     def has_treatment(self, words: list[str]) -> bool:
         """Whether any word names a treatment: listed, or a drug name by its USAN stem."""
@@ -256,17 +355,24 @@ class Lexicons:
 
     def is_medical(self, word: str) -> bool:
         """Whether a lower-case word is in the medical vocabulary (plurals folded)."""
-        m = self.medical
-        if word in m:
-            return True
-        if len(word) > 4 and word.endswith("s"):
-            if word[:-1] in m:
-                return True
-            if word.endswith("es") and word[:-2] in m:
-                return True
-            if word.endswith("ies") and word[:-3] + "y" in m:
-                return True
-        return False
+        return word in self.medical_forms
+
+    def medical_in(self, words: list[str]) -> list[str]:
+        """The distinct words of ``words`` that :meth:`is_medical` accepts, sorted."""
+        return sorted(self.medical_forms.intersection(words))
+
+
+def _with_plurals(vocabulary: frozenset[str]) -> frozenset[str]:
+    """``vocabulary`` and the plurals that fold to its words: a word longer than four
+    characters that ends in "s" and is a word + "s", a word + "es", or a word ending in
+    "y" with "ies" for the "y"."""
+    forms = set(vocabulary)
+    for w in vocabulary:
+        forms.add(w + "s")
+        forms.add(w + "es")
+        if w.endswith("y"):
+            forms.add(w[:-1] + "ies")
+    return frozenset(f for f in forms if f in vocabulary or len(f) > 4)
 
 
 @lru_cache(maxsize=1)
