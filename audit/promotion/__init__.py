@@ -24,6 +24,7 @@ promotion or SEO rule runs on the document.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from audit.model import Document, Hit
@@ -48,13 +49,18 @@ class LexiconRule(Rule):
         return hits_for(doc, type(self), ctx.options, ctx.settings)
 
 
-def hits_for(doc: Document, rule: type[LexiconRule], options: dict[str, Any], settings: Any) -> list[Hit]:
-    """The hits of ``rule`` with ``options`` on ``doc`` (computed once per options)."""
-    key = f"promotion:hits:{rule.id}:{sorted(options.items())!r}"
+def hits_for(doc: Document, rule: type[LexiconRule], options: dict[str, Any], settings: Any, key: str | None = None) -> list[Hit]:
+    """The hits of ``rule`` with ``options`` on ``doc`` (computed once per options; ``key``: :func:`_hits_key`)."""
+    if key is None:
+        key = _hits_key(rule, options)
     if key not in doc.cache:
         an = analyse(doc, settings)
         doc.cache[key] = _dedupe(list(rule().find(doc, an, options, settings)))
     return doc.cache[key]
+
+
+def _hits_key(rule: type[LexiconRule], options: dict[str, Any]) -> str:
+    return f"promotion:hits:{rule.id}:{sorted(options.items())!r}"
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -72,9 +78,24 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 def score_rules() -> list[type[LexiconRule]]:
     """Every registered promotion and SEO rule."""
+    return [rule for rule, _, _ in _score_plan()]
+
+
+def _score_plan() -> tuple[tuple[type[LexiconRule], dict[str, Any], str], ...]:
+    """Every registered promotion and SEO rule with its default options and their cache key."""
     from audit.rules.base import all_rules
 
-    return [r for r in all_rules() if isinstance(r, type) and issubclass(r, LexiconRule)]
+    return _plan(tuple(all_rules()))
+
+
+@lru_cache(maxsize=4)
+def _plan(rules: tuple[type[Rule], ...]) -> tuple[tuple[type[LexiconRule], dict[str, Any], str], ...]:
+    out = []
+    for r in rules:
+        if isinstance(r, type) and issubclass(r, LexiconRule):
+            options = r.default_options()
+            out.append((r, options, _hits_key(r, options)))
+    return tuple(out)
 
 
 def record_score(doc: Document, settings: Any) -> dict[str, Any]:
@@ -83,8 +104,8 @@ def record_score(doc: Document, settings: Any) -> dict[str, Any]:
     def compute(d: Document) -> dict[str, Any]:
         an = analyse(d, settings)
         by_rule: dict[str, int] = {}
-        for rule in score_rules():
-            by_rule[rule.id] = len(hits_for(d, rule, rule.default_options(), settings))
+        for rule, options, key in _score_plan():
+            by_rule[rule.id] = len(hits_for(d, rule, dict(options), settings, key))
         flags = sum(by_rule.values())
         words = an.words
         rec = {

@@ -9,7 +9,6 @@ computed once per document through ``doc.memo`` and read by all the rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -20,7 +19,6 @@ from typing import Any
 from audit.model import Block, Document
 from audit.promotion.lexicon import (
     _END,
-    _JOINER_CHARS,
     WILDCARD,
     Entry,
     GapTable,
@@ -159,11 +157,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Whether a token begins a sentence, and whether it is joined to the previous one without a
-# space, depend only on the gap before it (``joined[i]`` is ``is_joiner_gap(gap(i))``), so
-# both are looked up per gap string.
+# Whether a token begins a sentence depends only on the gap before it (``joined[i]`` is
+# ``is_joiner_gap(gap(i))``), so it is looked up per gap string.
 _SENTENCE_GAP = GapTable(lambda g: not is_joiner_gap(g) and _SENT_END.search(g) is not None)
-_HYPHEN_GAP = GapTable(lambda g: is_joiner_gap(g) and bool(g) and " " not in g)
 
 
 def _inner_gaps(toks: Tokens) -> list[str]:
@@ -183,14 +179,7 @@ def _sentence_starts(toks: Tokens) -> list[int]:
 
 def _joined_without_space(toks: Tokens) -> int:
     """Tokens joined to the previous one by a gap without a space (a hyphen): "state-of-the-art"."""
-    text = toks.text
-    if not any(c in text for c in (_ASCII_NON_SPACE_JOINERS if text.isascii() else _NON_SPACE_JOINERS)):
-        return 0  # such a gap is made of joiners, and not only of spaces
-    return sum(map(_HYPHEN_GAP.__getitem__, _inner_gaps(toks)))
-
-
-_NON_SPACE_JOINERS = tuple(c for c in _JOINER_CHARS if c != " ")
-_ASCII_NON_SPACE_JOINERS = tuple(c for c in _NON_SPACE_JOINERS if c.isascii())
+    return toks.gap_codes.count(2)
 
 
 @lru_cache(maxsize=64)
@@ -465,15 +454,23 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     return out
 
 
-def _positions(items: list[str], x: str) -> Iterator[int]:
-    """Indices of ``x`` in ``items``, ascending."""
-    i = -1
-    try:
-        while True:
-            i = items.index(x, i + 1)
-            yield i
-    except ValueError:
-        return
+def _capitalised_somewhere(text: str, words: AbstractSet[str]) -> bool:
+    """Whether a token of ``text`` whose lower-cased form is in ``words`` may begin with a capital letter.
+
+    False only when none does: when lower-casing keeps the length of the text, such a token
+    stands where its lower-cased form is found in the lower-cased text (unless it holds an
+    apostrophe, which the tokens straighten).
+    """
+    low = text.lower()
+    if len(low) != len(text) or any("'" in w for w in words):
+        return True
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            if text[i].isupper():
+                return True
+            i = low.find(w, i + 1)
+    return False
 
 
 def _capitalised_names(toks: Tokens, suffixes: frozenset[str], inner: frozenset[str]) -> list[tuple[int, int]]:
@@ -483,13 +480,13 @@ def _capitalised_names(toks: Tokens, suffixes: frozenset[str], inner: frozenset[
     here = suffixes.intersection(lower)
     if not here:
         return out  # a name must end in an organisation word
-    text, starts = toks.text, toks.starts
-    if suffixes.isdisjoint(inner) and not any(text[starts[k]].isupper() for w in here for k in _positions(lower, w)):
+    text = toks.text
+    if suffixes.isdisjoint(inner) and not _capitalised_somewhere(text, here):
         # Every word of a name after its first is capitalised or an inner word, so when no
         # organisation word is an inner word, the name ends in a capitalised organisation word.
         return out
     n = len(toks)
-    joined = toks.joined
+    joined, starts = toks.joined, toks.starts
     caps = list(map(str.isupper, map(text.__getitem__, starts)))  # token starts with a capital letter
     j = 0
     for i in compress(range(n), caps):

@@ -61,13 +61,15 @@ class Tokens:
     * ``starts[i]``, ``ends[i]``: where token ``i`` begins and ends in ``text``;
     * ``lower[i]``: the token lower-cased (curly apostrophes made straight);
     * ``joined[i]``: True when only spaces/hyphens separate token ``i - 1`` and token ``i``;
-    * ``gaps[i]``: :meth:`gap` ``(i)``, then the text after the last token (empty: computed on use).
+    * ``gaps[i]``: :meth:`gap` ``(i)``, then the text after the last token (empty: computed on use);
+    * ``gap_codes[i - 1]``: :func:`gap_code` of the gap before token ``i`` (``i >= 1``).
 
     :func:`tokenize` gives the text split into gaps and words (``parts``) instead of the
-    offsets, which are then added up on first use: most blocks never need them.
+    offsets, and the gap codes instead of ``joined``: these are worked out on first use
+    (most blocks never need them).
     """
 
-    __slots__ = ("_ends", "_parts", "_starts", "gaps", "joined", "lower", "text")
+    __slots__ = ("_codes", "_ends", "_joined", "_parts", "_starts", "gaps", "lower", "text")
 
     def __init__(
         self,
@@ -75,18 +77,20 @@ class Tokens:
         starts: list[int] | None,
         ends: list[int] | None,
         lower: list[str],
-        joined: list[bool],
+        joined: list[bool] | None,
         gaps: list[str] | None = None,
         parts: list[str] | None = None,
+        codes: bytes | None = None,
     ) -> None:
         self.text = text
         self.lower = lower
-        self.joined = joined
         self.gaps = [] if gaps is None else gaps
         self._starts = starts
         self._ends = ends
         #: Gap, word, gap, ..., gap: the lengths of the text's pieces (when the offsets are not given).
         self._parts = parts
+        self._joined = joined
+        self._codes = codes
 
     def _offsets(self) -> None:
         assert self._parts is not None
@@ -106,6 +110,20 @@ class Tokens:
         if self._ends is None:
             self._offsets()
         return self._ends  # type: ignore[return-value]
+
+    @property
+    def joined(self) -> list[bool]:
+        if self._joined is None:
+            self._joined = [False, *map(bool, self.gap_codes)] if self.lower else []
+        return self._joined
+
+    @property
+    def gap_codes(self) -> bytes:
+        if self._codes is None:
+            n = len(self.lower)
+            gaps = self.gaps[1:n] if self.gaps else [self.gap(i) for i in range(1, n)]
+            self._codes = bytes(map(GAP_CODES.__getitem__, gaps))
+        return self._codes
 
     def __len__(self) -> int:
         return len(self.lower)
@@ -144,8 +162,16 @@ def is_joiner_gap(gap: str) -> bool:
     return gap == " " or (len(gap) < 8 and not gap.strip(_JOINER_CHARS))
 
 
-#: ``JOINED[gap]`` is :func:`is_joiner_gap` ``(gap)``.
-JOINED = GapTable(is_joiner_gap)
+def gap_code(gap: str) -> int:
+    """0 when the gap separates two phrases; 1 when it joins two words (:func:`is_joiner_gap`),
+    2 when it does so without a space (a hyphen: "state-of-the-art")."""
+    if not is_joiner_gap(gap):
+        return 0
+    return 2 if gap and " " not in gap else 1
+
+
+#: ``GAP_CODES[gap]`` is :func:`gap_code` ``(gap)``.
+GAP_CODES = GapTable(gap_code)
 
 #: The tokeniser's pattern for a text without ``_``: ``\w`` and ``[^\W_]`` then match the same characters.
 #: Possessive where the ``re`` module has it (Python 3.11): nothing can follow a shorter repetition
@@ -201,9 +227,7 @@ def tokenize(text: str) -> Tokens:
     if "\u2019" in text:
         # No word holds NUL, so the words can be joined with it, changed at once and split again.
         lower = "\x00".join(lower).replace("\u2019", "'").split("\x00")
-    joined = [False]
-    joined += map(JOINED.__getitem__, gaps[1:-1])
-    return Tokens(text, None, None, lower, joined, gaps, parts)
+    return Tokens(text, None, None, lower, None, gaps, parts, bytes(map(GAP_CODES.__getitem__, gaps[1:-1])))
 
 
 def phrase_words(phrase: str) -> list[str]:

@@ -108,7 +108,8 @@ def _stretches(an: Analysis, min_words: int, min_count: int) -> list[tuple[int, 
     if not frequent:
         return alive
     words = bytes(map(frequent.get, chain.from_iterable(lowers), repeat(0)))
-    joined = bytes(chain.from_iterable(info.toks.joined for info in an.blocks))  # the first word of a block is never joined
+    # 1 where a word is joined to the one before: never the first word of a block.
+    joined = (b"\x00" + b"\x00".join([info.toks.gap_codes for info in an.blocks if info.toks.lower])).translate(_JOINED_BIT)
     n = len(words)
     codes = ((int.from_bytes(joined, "big") << 1) + int.from_bytes(words, "big")).to_bytes(n, "big")
     firsts = list(accumulate(map(len, lowers), initial=0))  # where each block's words begin
@@ -118,6 +119,10 @@ def _stretches(an: Analysis, min_words: int, min_count: int) -> list[tuple[int, 
         a = firsts[bi]
         alive.extend((bi, i - a, e - a) for i in range(s, e - min_words + 1))
     return alive
+
+
+#: Gap codes (:func:`audit.promotion.lexicon.gap_code`) to 1 for a gap that joins two words.
+_JOINED_BIT = bytes.maketrans(b"\x00\x01\x02", b"\x00\x01\x01")
 
 
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
@@ -166,9 +171,9 @@ def occurrences_of(an: Analysis, words: tuple[str, ...], skip_block: int | None 
     for bi, info in enumerate(an.blocks):
         if bi == skip_block:
             continue
-        lower, joined = info.toks.lower, info.toks.joined
+        lower = info.toks.lower
         first = words[0]
         for i in range(len(lower) - k + 1):
-            if lower[i] == first and tuple(lower[i : i + k]) == words and all(joined[i + 1 : i + k]):
+            if lower[i] == first and tuple(lower[i : i + k]) == words and all(info.toks.joined[i + 1 : i + k]):
                 total += 1
     return total
