@@ -13,10 +13,21 @@ built from everything the result depends on:
   checkout never serves stale results).
 
 Entries live in the user cache folder (``$XDG_CACHE_HOME/audit``, default
-``~/.cache/audit``; ``--cache-dir`` overrides it), one small JSON file per
-entry, written atomically (temporary file + rename), so concurrent runs never
-see half-written entries. An entry that cannot be read or decoded is treated as
-a miss and rewritten. The folder is bounded: after a run that stored entries,
+``~/.cache/audit``; ``--cache-dir`` overrides it), one small file per entry,
+written atomically (temporary file + rename), so concurrent runs never see
+half-written entries. An entry is the CRC-32 of the rest (eight hex digits
+and a line break), then three parts, one after the other:
+
+1. a header, one line of JSON: the key, the result without its findings, the
+   findings' tally (what the run summary counts) and the lengths of the other
+   two parts;
+2. the findings, one line of JSON (one row of values per finding);
+3. the file's record as the JSON report writes it, after its path (UTF-8).
+
+A hit decodes only the header: the findings are built when something first
+uses them, and the JSON report copies the stored record. An entry that cannot
+be read, or whose parts do not match their lengths and checksums, is treated
+as a miss and rewritten. The folder is bounded: after a run that stored entries,
 the least recently used entries are removed once the total exceeds
 ``AUDIT_CACHE_MAX_MB`` (default 512 MB).
 
@@ -34,6 +45,7 @@ import json
 import os
 import stat
 import time
+import zlib
 from dataclasses import fields
 from itertools import chain, repeat
 from pathlib import Path
@@ -41,11 +53,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from audit.config import Config
-    from audit.engine import FileResult, Input
+    from audit.engine import FileResult, Input, Tally
     from audit.model import Finding
 
 #: Bumped when the entry layout changes.
-SCHEMA = 2
+SCHEMA = 3
 DEFAULT_MAX_MB = 512
 #: Remove unfinished temporary files older than this (seconds).
 _STALE_TMP = 3600
@@ -195,6 +207,33 @@ def _plain_dataclass(cls: Any) -> bool:
     )
 
 
+def _record_tail(result: FileResult) -> str | None:
+    """The JSON report's text of a result after its path, or None when it cannot be stored."""
+    from audit.reporters.json import record_tail
+
+    try:
+        tail = record_tail(result)
+        if tail is not None:
+            tail.encode("utf-8")  # lone surrogates cannot be stored
+        return tail
+    except (ValueError, TypeError, RecursionError, UnicodeError):
+        return None
+
+
+def _valid_tally(value: Any) -> Tally:
+    """A stored tally, checked (ValueError: malformed)."""
+    from audit.model import SEVERITY_RANK
+
+    counts, statuses = value
+    for row in counts:
+        severity, category, rule, n = row
+        if severity not in SEVERITY_RANK or type(category) is not str or type(rule) is not str or type(n) is not int:
+            raise ValueError("malformed tally")
+    if type(statuses) is not dict or not all(type(n) is int for n in statuses.values()):
+        raise ValueError("malformed tally")
+    return counts, statuses
+
+
 def _read_entry(path: str) -> tuple[bytes, float]:
     """The bytes and modification time of a cache entry; OSError unless it is a regular file."""
     fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY)
@@ -256,6 +295,8 @@ class ResultCache:
             "finding_fields": self._finding_fields,
         }
         self._base = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+        self._select = tuple(select)
+        self._ignore = tuple(ignore)
         self.hits = 0
         self.misses = 0
         self.puts = 0
@@ -270,7 +311,7 @@ class ResultCache:
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / f"{key}.json"
+        return self.dir / key[:2] / f"{key}.entry"
 
     @staticmethod
     def content_hash(inp: Input) -> str | None:
@@ -294,10 +335,10 @@ class ResultCache:
             self.misses += 1
             return None
         key = self.key(inp, sha)
-        path = os.path.join(self._dir_str, key[:2], key + ".json")
+        path = os.path.join(self._dir_str, key[:2], key + ".entry")
         try:
             blob, mtime = _read_entry(path)
-            result = self._from_entry(json.loads(blob), key, inp)
+            result = self._from_entry(blob, key, inp)
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -310,24 +351,58 @@ class ResultCache:
         self.hits += 1
         return result
 
-    def _from_entry(self, entry: dict[str, Any], key: str, inp: Input) -> FileResult:
+    def _from_entry(self, blob: bytes, key: str, inp: Input) -> FileResult:
+        """The result an entry holds, with its findings still encoded (ValueError: damaged)."""
         from audit.engine import FileResult
 
+        if blob[8:9] != b"\n" or int(blob[:8], 16) != zlib.crc32(memoryview(blob)[9:]):
+            raise ValueError("damaged entry")
+        end = blob.index(b"\n", 9)
+        entry = json.loads(blob[9:end])
         if entry.get("key") != key or entry.get("schema") != SCHEMA:
             raise ValueError("entry does not belong to this key")
-        display = inp.display
+        rows_len, tail_len = entry["rows"], entry["tail"]
+        rows = blob[end + 1 : end + 1 + rows_len]
+        tail_blob = blob[end + 2 + rows_len :]
+        if len(rows) != rows_len or blob[end + 1 + rows_len : end + 2 + rows_len] != b"\n":
+            raise ValueError("damaged findings")
+        if len(tail_blob) != (tail_len or 0):
+            raise ValueError("damaged record")
+        tail = None if tail_len is None else tail_blob.decode("utf-8")
+        tally = _valid_tally(entry["tally"])
         stored = entry["result"]
         kwargs = {name: stored[name] for name in self._result_fields}
         # Only values that encoding changed (tuples, dates, odd keys) are decoded; the rest
         # is plain JSON already, which keeps a hit cheap for findings-heavy files.
         for name in entry["result_tagged"]:
             kwargs[name] = decode(kwargs[name])
-        rows = entry["findings"]
-        if type(rows) is not list or not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {len(self._finding_fields)}:
-            raise ValueError("malformed findings")
-        for i, j in entry["tagged"]:
-            rows[i][j] = decode(rows[i][j])
-        return FileResult(path=display, findings=self._findings(display, rows), **kwargs)
+        display = inp.display
+        result = FileResult(path=display, **kwargs)
+        # The findings are built on first use (FileResult.__getattr__); until then the run
+        # summary reads the tally and the JSON report the stored record.
+        state = vars(result)
+        del state["findings"]
+        state["_load_findings"] = lambda: self._load(inp, display, rows, entry["tagged"])
+        state["_tally"] = tally
+        if tail is not None:
+            state["_record_tail"] = (tail, None)
+        return result
+
+    def _load(self, inp: Input, display: str, blob: bytes, tagged: list[list[int]]) -> list[Finding]:
+        """The findings of an entry (its checksum matched); checked again if they are malformed
+        (an entry written wrongly)."""
+        try:
+            rows = json.loads(blob)
+            if type(rows) is not list or not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {len(self._finding_fields)}:
+                raise ValueError("malformed findings")
+            for i, j in tagged:
+                rows[i][j] = decode(rows[i][j])
+            return self._findings(display, rows)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            # Written wrongly (its checksum matched): the file's findings from a new check.
+            from audit.engine import check_input
+
+            return check_input(inp, self.cfg, self._select, self._ignore).findings
 
     def _findings(self, display: str, rows: list[list[Any]]) -> list[Finding]:
         """``Finding(display, *row)`` for each row (every row has one value per stored field)."""
@@ -362,6 +437,8 @@ class ResultCache:
 
     def put(self, inp: Input, result: FileResult) -> bool:
         """Store ``result`` (checked from ``inp``); returns whether it was stored."""
+        from audit.engine import tally_of
+
         if not self.cacheable(result):
             return False
         key = self.key(inp, result.sha256)
@@ -384,18 +461,27 @@ class ResultCache:
                         tagged.append([i, j])
                     row.append(enc)
                 rows.append(row)
+            rows_blob = json.dumps(rows, separators=(",", ":")).encode("ascii")
+            tail = _record_tail(result)
+            tail_blob = tail.encode("utf-8") if tail is not None else b""
             entry = {
                 "schema": SCHEMA,
                 "key": key,
                 "result": stored,
                 "result_tagged": result_tagged,
-                "findings": rows,
                 "tagged": tagged,
+                "tally": tally_of(result.findings),
+                "rows": len(rows_blob),
+                "tail": None if tail is None else len(tail_blob),
             }
             # ASCII only: decoding an ASCII document is cheaper (every string comes out one byte per character).
-            blob = json.dumps(entry, separators=(",", ":")).encode("ascii")
+            rest = b"\n".join([json.dumps(entry, separators=(",", ":")).encode("ascii"), rows_blob, tail_blob])
+            blob = b"%08x\n" % zlib.crc32(rest) + rest
         except (Unserializable, ValueError, TypeError):
             return False
+        if tail is not None:
+            # The JSON report of this run writes the record stored with it.
+            vars(result)["_record_tail"] = (tail, tuple(map(id, result.findings)))
         try:
             self._write(self._path(key), blob)
         except OSError:

@@ -45,6 +45,25 @@ class Input:
     data: bytes | None = None  # standard input content
 
 
+#: ``(open, statuses)``: for the findings whose status is "open", ``[severity, category, rule,
+#: count]`` for each distinct triple in order of first appearance; and the number of the
+#: other findings by status.
+Tally = tuple[list[list[Any]], dict[str, int]]
+
+
+def tally_of(findings: Iterable[Finding]) -> Tally:
+    """The :data:`Tally` of ``findings``: all :class:`Summary` and the gating count need of them."""
+    counts: dict[tuple[str, str, str], int] = {}
+    statuses: dict[str, int] = {}
+    for f in findings:
+        if f.status != "open":
+            statuses[f.status] = statuses.get(f.status, 0) + 1
+            continue
+        key = (f.severity, f.category, f.rule)
+        counts[key] = counts.get(key, 0) + 1
+    return [[*k, n] for k, n in counts.items()], statuses
+
+
 @dataclass
 class FileResult:
     """Everything a run learned about one file."""
@@ -60,6 +79,47 @@ class FileResult:
     words: int = 0
     #: Kept only when a report needs the text (HTML report); otherwise None.
     document: Document | None = field(default=None, repr=False)
+
+    # A result served from the cache carries what most runs need from its findings without
+    # building them: ``_tally`` (see :func:`tally_of`), ``_load_findings`` (builds them on
+    # first use of ``findings``, see ``__getattr__``) and ``_record_tail``. The latter is
+    # ``(text, ids)``: the JSON report's text of :meth:`as_record` after the path (see
+    # :func:`audit.reporters.json.record_tail`), valid while ``findings`` holds the objects
+    # whose ids are ``ids`` (None: not built yet) and the other fields are unchanged.
+    # Postprocess hooks that change findings assign new ones (frozen dataclasses).
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes missing from the instance: the findings of a cache hit
+        # before their first use.
+        if name == "findings":
+            load = self.__dict__.pop("_load_findings", None)
+            if load is not None:
+                findings = self.findings = load()
+                tail = self.__dict__.get("_record_tail")
+                if tail is not None:
+                    self._record_tail = (tail[0], tuple(map(id, findings)))
+                return findings
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def tally(self) -> Tally:
+        """Counts of the findings (see :func:`tally_of`), without building the findings of a cache hit."""
+        t = self.__dict__.get("_tally")
+        if t is not None and "findings" not in self.__dict__:
+            return t  # type: ignore[no-any-return]
+        return tally_of(self.findings)
+
+    def record_tail(self) -> str | None:
+        """The JSON report's text of this record after its path, when known and still valid."""
+        tail = self.__dict__.get("_record_tail")
+        if tail is None:
+            return None
+        text, ids = tail
+        findings = self.__dict__.get("findings")
+        if findings is None:
+            return text if ids is None and "_load_findings" in self.__dict__ else None
+        if ids is None or len(ids) != len(findings) or tuple(map(id, findings)) != ids:
+            return None
+        return text  # type: ignore[no-any-return]
 
     def as_record(self) -> dict[str, Any]:
         rec: dict[str, Any] = {
@@ -345,15 +405,14 @@ class Summary:
         self.files += 1
         self.words += result.words
         threshold = SEVERITY_RANK.get(self.fail_on, 99)
-        for f in result.findings:
-            if f.status != "open":
-                self.suppressed += 1
-                continue
-            self.by_severity[f.severity] = self.by_severity.get(f.severity, 0) + 1
-            self.by_category[f.category] = self.by_category.get(f.category, 0) + 1
-            self.by_rule[f.rule] = self.by_rule.get(f.rule, 0) + 1
-            if SEVERITY_RANK[f.severity] >= threshold:
-                self.failing += 1
+        counts, statuses = result.tally()
+        self.suppressed += sum(statuses.values())
+        for severity, category, rule, n in counts:
+            self.by_severity[severity] = self.by_severity.get(severity, 0) + n
+            self.by_category[category] = self.by_category.get(category, 0) + n
+            self.by_rule[rule] = self.by_rule.get(rule, 0) + n
+            if SEVERITY_RANK[severity] >= threshold:
+                self.failing += n
 
     @property
     def findings(self) -> int:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from audit import cache as cache_mod
 from audit.cache import ResultCache, decode, default_cache_dir, encode
 from audit.cli import cli
 from audit.config import from_dict
-from audit.engine import FileResult, Input, discover, run
+from audit.engine import FileResult, Input, discover, run, tally_of
 from audit.model import Finding
 
 ARTICLE = """# Joint pain
@@ -42,7 +43,7 @@ def cli_json(*args: str) -> str:
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.json")) if folder.exists() else []
+    return sorted(p for p in folder.rglob("*.entry")) if folder.exists() else []
 
 
 def corpus(tmp_path: Path, n: int = 4) -> Path:
@@ -275,7 +276,7 @@ def test_findings_read_back_are_the_objects_the_constructor_builds(tmp_path: Pat
         cached[0].findings[0].line = 99  # still frozen
 
 
-def test_entries_are_ascii_and_served_with_the_constructor_too(tmp_path: Path) -> None:
+def test_entry_header_and_findings_are_ascii_and_served_with_the_constructor_too(tmp_path: Path) -> None:
     cfg = from_dict({})
     inp = Input(display="x.md", path=None, relpath="x.md", format="markdown", data="caf\u00e9 \u2019\u2028".encode())
     f = Finding(path="x.md", line=1, column=1, end_line=1, end_column=5, rule="PR001", category="promotion",
@@ -284,7 +285,10 @@ def test_entries_are_ascii_and_served_with_the_constructor_too(tmp_path: Path) -
     c = ResultCache(cfg, tmp_path / "c")
     assert c.put(inp, result)
     [entry] = entries(tmp_path / "c")
-    entry.read_bytes().decode("ascii")
+    _, header, rows, tail = entry.read_bytes().split(b"\n", 3)
+    header.decode("ascii")
+    rows.decode("ascii")
+    assert tail.decode("utf-8").startswith(',\n      "format": "markdown"')  # the JSON report's record after the path
     assert c.get(inp) == result
     slow = ResultCache(cfg, tmp_path / "c")
     slow._fast_findings = False  # the path taken when Finding is not a plain dataclass
@@ -292,25 +296,79 @@ def test_entries_are_ascii_and_served_with_the_constructor_too(tmp_path: Path) -
     assert back == result and back.findings[0].data == {"t": ("\u00e9",)}
 
 
+def _split_entry(blob: bytes) -> tuple[dict, list, bytes]:
+    _, header, rows, tail = blob.split(b"\n", 3)
+    return json.loads(header), json.loads(rows), tail
+
+
+def _join_entry(header: dict, rows: list, tail: bytes) -> bytes:
+    """An entry with these parts, their lengths and a matching checksum."""
+    rows_blob = json.dumps(rows).encode()
+    header = {**header, "rows": len(rows_blob), "tail": len(tail)}
+    rest = b"\n".join([json.dumps(header).encode(), rows_blob, tail])
+    return b"%08x\n" % zlib.crc32(rest) + rest
+
+
 @pytest.mark.parametrize("damage", [
-    lambda e: e["findings"][0].pop(),                       # a value missing
-    lambda e: e["findings"][0].append("extra"),             # a value too many
-    lambda e: e["findings"].__setitem__(0, {"line": 1}),    # not a row
-    lambda e: e.__setitem__("findings", {"0": []}),         # not a list of rows
+    lambda b: b.replace(b'"line"', b'"lime"', 1) if b'"line"' in b else b[:-1],   # a changed byte
+    lambda b: b[:-5],                                                           # truncated
+    lambda b: b + b" ",                                                         # grown
+    lambda b: b.replace(b"\n", b" ", 1),                                        # parts run together
+    lambda b: b"\n".join(b.split(b"\n", 2)[:2]),                                # only the header
+    lambda b: b"0" + b[1:] if b[:1] != b"0" else b"1" + b[1:],                   # another checksum
 ])
-def test_malformed_findings_are_misses(tmp_path: Path, damage) -> None:
+def test_damaged_parts_are_misses(tmp_path: Path, damage) -> None:
     d = corpus(tmp_path, n=1)
     cfg = from_dict({})
     inputs = discover([str(d)], cfg)
     good = [r.as_record() for r in run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))]
     [stored] = entries(tmp_path / "c")
-    entry = json.loads(stored.read_bytes())
-    assert entry["findings"]
-    damage(entry)
-    stored.write_text(json.dumps(entry))
+    blob = stored.read_bytes()
+    stored.write_bytes(damage(blob))
+    assert stored.read_bytes() != blob
     c = ResultCache(cfg, tmp_path / "c")
     assert [r.as_record() for r in run(inputs, cfg, cache=c)] == good
     assert (c.hits, c.misses, c.puts) == (0, 1, 1)
+    assert stored.read_bytes() == blob  # rewritten
+
+
+@pytest.mark.parametrize("damage", [
+    lambda rows: rows[0].pop(),                       # a value missing
+    lambda rows: rows[0].append("extra"),             # a value too many
+    lambda rows: rows.__setitem__(0, {"line": 1}),    # not a row
+])
+def test_malformed_findings_with_matching_checksums_are_checked_again(tmp_path: Path, damage) -> None:
+    d = corpus(tmp_path, n=1)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    good = [r.as_record() for r in run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))]
+    [stored] = entries(tmp_path / "c")
+    header, rows, tail = _split_entry(stored.read_bytes())
+    assert rows
+    damage(rows)
+    stored.write_bytes(_join_entry(header, rows, tail))
+    c = ResultCache(cfg, tmp_path / "c")
+    [hit] = run(inputs, cfg, cache=c)
+    assert c.hits == 1
+    assert hit.as_record() == good[0]  # the findings of a new check
+
+
+def test_a_hit_builds_its_findings_only_when_they_are_used(tmp_path: Path) -> None:
+    d = corpus(tmp_path, n=1)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    [fresh] = run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))
+    [hit] = run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))
+    assert "findings" not in vars(hit)
+    assert hit.tally() == tally_of(fresh.findings)
+    assert hit.tally()[0]  # the corpus has open findings
+    tail = hit.record_tail()
+    assert tail is not None and "findings" not in vars(hit)
+    assert hit.findings == fresh.findings
+    assert hit.record_tail() == tail  # still valid: the same findings
+    hit.findings = hit.findings[1:]
+    assert hit.record_tail() is None  # changed: encoded again
+    assert hit.tally() == tally_of(fresh.findings[1:])
 
 
 def test_a_hit_refreshes_only_entries_older_than_an_hour(tmp_path: Path) -> None:

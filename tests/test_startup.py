@@ -78,7 +78,7 @@ def test_loading_the_check_command_imports_nothing_heavy(tmp_path: Path) -> None
 def test_a_fully_cached_run_needs_no_language_libraries(tmp_path: Path) -> None:
     article = tmp_path / "draft.txt"
     article.write_text("Title\n\nVitamin D cures depression, a study proves. It is 100% safe.\n", encoding="utf-8")
-    entries = lambda: sorted((tmp_path / "cache").rglob("*.json"))
+    entries = lambda: sorted((tmp_path / "cache").rglob("*.entry"))
     # One process fills the cache; the next finds everything there. (Editing the package
     # between the two runs changes the cache key; then the pair is run again.)
     for _ in range(3):

@@ -138,7 +138,7 @@ class Gating(list):  # type: ignore[type-arg]
             self.baseline.apply(result, source)
         if self.changed is not None:
             self.changed.apply(result)
-        self.inline_suppressed += sum(1 for f in result.findings if f.status == "suppressed")
+        self.inline_suppressed += result.tally()[1].get("suppressed", 0)
 
     # -- reporter protocol -------------------------------------------------------------------
     def begin(self) -> None:

@@ -225,6 +225,27 @@ class IndentedEncoder:
         return [self.encode(obj, n)]
 
 
+_RECORD_ENCODER: list[IndentedEncoder] = []
+
+
+def _record_head(path: str) -> str:
+    """How a file record starts in the report: its first key is the path (see ``FileResult.as_record``)."""
+    return '{\n      "path": ' + c_encode_basestring(path)
+
+
+def record_tail(result: Any) -> str | None:
+    """The text :class:`Reporter` writes for ``result`` after its path (None: not a plain record).
+
+    The cache stores it with a result, so that a later run writes a file's record without
+    encoding it again, whatever the file's path is then (:meth:`Reporter.file`).
+    """
+    if not _RECORD_ENCODER:
+        _RECORD_ENCODER.append(IndentedEncoder())
+    text = "".join(_RECORD_ENCODER[0].parts(result.as_record(), 4))
+    head = _record_head(result.path)
+    return text[len(head) :] if text.startswith(head) else None
+
+
 class Reporter(Base):
     def begin(self) -> None:
         self._first = True
@@ -236,6 +257,11 @@ class Reporter(Base):
         self.out.write(body[:-2] + ',\n  "files": [')
 
     def file(self, result: Any) -> None:
+        tail = result.record_tail() if hasattr(result, "record_tail") else None
+        if tail is not None:  # encoded already (a cache hit, or stored in the cache this run)
+            self.out.write(("\n    " if self._first else ",\n    ") + _record_head(result.path) + tail)
+            self._first = False
+            return
         parts = self._encoder.parts(result.as_record(), 4)
         parts[0] = ("\n    " if self._first else ",\n    ") + parts[0]
         for _, run in groupby(parts, str.isascii):
