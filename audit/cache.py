@@ -16,16 +16,17 @@ Entries live in the user cache folder (``$XDG_CACHE_HOME/audit``, default
 ``~/.cache/audit``; ``--cache-dir`` overrides it), one small file per entry,
 written atomically (temporary file + rename), so concurrent runs never see
 half-written entries. An entry is the CRC-32 of the rest (eight hex digits
-and a line break), then three parts, one after the other:
+and a line break), then four parts, one after the other:
 
-1. a header, one line of JSON: the key, the result without its findings, the
-   findings' tally (what the run summary counts) and the lengths of the other
-   two parts;
-2. the findings, one line of JSON (one row of values per finding);
-3. the file's record as the JSON report writes it, after its path (UTF-8).
+1. a header, one line of JSON: the key, the word count, the findings' tally
+   (what the run summary counts) and the lengths of the other parts;
+2. the rest of the result without its findings, one line of JSON;
+3. the findings, one line of JSON (one row of values per finding);
+4. the file's record as the JSON report writes it, after its path (UTF-8).
 
-A hit decodes only the header: the findings are built when something first
-uses them, and the JSON report copies the stored record. An entry that cannot
+A hit decodes only the header: the rest of the result and the findings are
+decoded when something first uses them, and the JSON report copies the stored
+record. An entry that cannot
 be read, or whose parts do not match their lengths and checksums, is treated
 as a miss and rewritten. The folder is bounded: after a run that stored entries,
 the least recently used entries are removed once the total exceeds
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from audit.model import Finding
 
 #: Bumped when the entry layout changes.
-SCHEMA = 3
+SCHEMA = 4
 DEFAULT_MAX_MB = 512
 #: Remove unfinished temporary files older than this (seconds).
 _STALE_TMP = 3600
@@ -352,7 +353,7 @@ class ResultCache:
         return result
 
     def _from_entry(self, blob: bytes, key: str, inp: Input) -> FileResult:
-        """The result an entry holds, with its findings still encoded (ValueError: damaged)."""
+        """The result an entry holds, decoded only as far as a run summary needs (ValueError: damaged)."""
         from audit.engine import FileResult
 
         if blob[8:9] != b"\n" or int(blob[:8], 16) != zlib.crc32(memoryview(blob)[9:]):
@@ -361,48 +362,64 @@ class ResultCache:
         entry = json.loads(blob[9:end])
         if entry.get("key") != key or entry.get("schema") != SCHEMA:
             raise ValueError("entry does not belong to this key")
-        rows_len, tail_len = entry["rows"], entry["tail"]
-        rows = blob[end + 1 : end + 1 + rows_len]
-        tail_blob = blob[end + 2 + rows_len :]
-        if len(rows) != rows_len or blob[end + 1 + rows_len : end + 2 + rows_len] != b"\n":
-            raise ValueError("damaged findings")
-        if len(tail_blob) != (tail_len or 0):
-            raise ValueError("damaged record")
-        tail = None if tail_len is None else tail_blob.decode("utf-8")
+        result_len, rows_len, tail_len = entry["parts"]
+        words = entry["words"]
+        if type(words) is not int:
+            raise ValueError("malformed word count")
+        view = memoryview(blob)
+        a = end + 1
+        b = a + result_len + 1
+        c = b + rows_len + 1
+        if blob[b - 1 : b] != b"\n" or blob[c - 1 : c] != b"\n" or len(blob) - c != (tail_len or 0):
+            raise ValueError("damaged parts")
         tally = _valid_tally(entry["tally"])
-        stored = entry["result"]
-        kwargs = {name: stored[name] for name in self._result_fields}
-        # Only values that encoding changed (tuples, dates, odd keys) are decoded; the rest
-        # is plain JSON already, which keeps a hit cheap for findings-heavy files.
-        for name in entry["result_tagged"]:
-            kwargs[name] = decode(kwargs[name])
         display = inp.display
-        result = FileResult(path=display, **kwargs)
-        # The findings are built on first use (FileResult.__getattr__); until then the run
-        # summary reads the tally and the JSON report the stored record.
+        # Built without __init__: the fields other than these are decoded on first use
+        # (FileResult.__getattr__). Until then the run summary reads the word count and the
+        # tally, and the JSON report the stored record.
+        result = FileResult.__new__(FileResult)
         state = vars(result)
-        del state["findings"]
-        state["_load_findings"] = lambda: self._load(inp, display, rows, entry["tagged"])
-        state["_tally"] = tally
-        if tail is not None:
-            state["_record_tail"] = (tail, None)
+        state.update(path=display, words=words, document=None, _tally=tally)
+        state["_load_result"] = lambda: self._load_result(inp, view[a : b - 1])
+        state["_load_findings"] = lambda: self._load_findings(inp, display, view[b : c - 1], entry["tagged"])
+        if tail_len is not None:
+            state["_record_tail"] = (view[c:], None)
         return result
 
-    def _load(self, inp: Input, display: str, blob: bytes, tagged: list[list[int]]) -> list[Finding]:
-        """The findings of an entry (its checksum matched); checked again if they are malformed
-        (an entry written wrongly)."""
+    def _load_result(self, inp: Input, blob: memoryview) -> dict[str, Any]:
+        """The result's fields besides path, words and findings (see :meth:`_load_findings` for a malformed part)."""
         try:
-            rows = json.loads(blob)
+            part = json.loads(bytes(blob))
+            stored = part["result"]
+            values = {name: stored[name] for name in self._result_fields if name != "words"}
+            # Only values that encoding changed (tuples, dates, odd keys) are decoded; the rest
+            # is plain JSON already, which keeps this cheap.
+            for name in part["result_tagged"]:
+                if name != "words":
+                    values[name] = decode(values[name])
+            return values
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            fresh = self._recheck(inp)
+            return {name: getattr(fresh, name) for name in self._result_fields if name != "words"}
+
+    def _load_findings(self, inp: Input, display: str, blob: memoryview, tagged: list[list[int]]) -> list[Finding]:
+        """The findings of an entry; checked again if they are malformed."""
+        try:
+            rows = json.loads(bytes(blob))
             if type(rows) is not list or not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {len(self._finding_fields)}:
                 raise ValueError("malformed findings")
             for i, j in tagged:
                 rows[i][j] = decode(rows[i][j])
             return self._findings(display, rows)
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
-            # Written wrongly (its checksum matched): the file's findings from a new check.
-            from audit.engine import check_input
+            return self._recheck(inp).findings
 
-            return check_input(inp, self.cfg, self._select, self._ignore).findings
+    def _recheck(self, inp: Input) -> FileResult:
+        """A new check of ``inp``: what an entry that is malformed despite a matching checksum
+        (written wrongly) is replaced by."""
+        from audit.engine import check_input
+
+        return check_input(inp, self.cfg, self._select, self._ignore)
 
     def _findings(self, display: str, rows: list[list[Any]]) -> list[Finding]:
         """``Finding(display, *row)`` for each row (every row has one value per stored field)."""
@@ -464,24 +481,24 @@ class ResultCache:
             rows_blob = json.dumps(rows, separators=(",", ":")).encode("ascii")
             tail = _record_tail(result)
             tail_blob = tail.encode("utf-8") if tail is not None else b""
+            # ASCII only: decoding an ASCII document is cheaper (every string comes out one byte per character).
+            result_blob = json.dumps({"result": stored, "result_tagged": result_tagged}, separators=(",", ":")).encode("ascii")
             entry = {
                 "schema": SCHEMA,
                 "key": key,
-                "result": stored,
-                "result_tagged": result_tagged,
-                "tagged": tagged,
+                "words": result.words,
                 "tally": tally_of(result.findings),
-                "rows": len(rows_blob),
-                "tail": None if tail is None else len(tail_blob),
+                "tagged": tagged,
+                "parts": [len(result_blob), len(rows_blob), None if tail is None else len(tail_blob)],
             }
-            # ASCII only: decoding an ASCII document is cheaper (every string comes out one byte per character).
-            rest = b"\n".join([json.dumps(entry, separators=(",", ":")).encode("ascii"), rows_blob, tail_blob])
+            header = json.dumps(entry, separators=(",", ":")).encode("ascii")
+            rest = b"\n".join([header, result_blob, rows_blob, tail_blob])
             blob = b"%08x\n" % zlib.crc32(rest) + rest
         except (Unserializable, ValueError, TypeError):
             return False
         if tail is not None:
             # The JSON report of this run writes the record stored with it.
-            vars(result)["_record_tail"] = (tail, tuple(map(id, result.findings)))
+            vars(result)["_record_tail"] = (tail_blob, tuple(map(id, result.findings)))
         try:
             self._write(self._path(key), blob)
         except OSError:

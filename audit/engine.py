@@ -15,7 +15,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -80,26 +80,38 @@ class FileResult:
     #: Kept only when a report needs the text (HTML report); otherwise None.
     document: Document | None = field(default=None, repr=False)
 
-    # A result served from the cache carries what most runs need from its findings without
-    # building them: ``_tally`` (see :func:`tally_of`), ``_load_findings`` (builds them on
-    # first use of ``findings``, see ``__getattr__``) and ``_record_tail``. The latter is
-    # ``(text, ids)``: the JSON report's text of :meth:`as_record` after the path (see
-    # :func:`audit.reporters.json.record_tail`), valid while ``findings`` holds the objects
-    # whose ids are ``ids`` (None: not built yet) and the other fields are unchanged.
-    # Postprocess hooks that change findings assign new ones (frozen dataclasses).
+    # A result served from the cache holds its path and word count, and decodes the other
+    # fields on first use (``_load_result``, ``_load_findings``: see ``__getattr__``). It
+    # carries what most runs need without them: ``_tally`` (see :func:`tally_of`) and
+    # ``_record_tail``, which is ``(text, ids)``: the JSON report's text of :meth:`as_record`
+    # after the path (UTF-8 bytes or str, see :func:`audit.reporters.json.record_tail`),
+    # valid while ``findings`` holds the objects whose ids are ``ids`` (None: not built yet)
+    # and the other fields are unchanged. Postprocess hooks that change findings assign new
+    # ones (findings are frozen).
 
     def __getattr__(self, name: str) -> Any:
-        # Only called for attributes missing from the instance: the findings of a cache hit
-        # before their first use.
+        # Only called for attributes missing from the instance: fields of a cache hit before
+        # their first use.
+        state = self.__dict__
         if name == "findings":
-            load = self.__dict__.pop("_load_findings", None)
+            load = state.pop("_load_findings", None)
             if load is not None:
                 findings = self.findings = load()
-                tail = self.__dict__.get("_record_tail")
+                tail = state.get("_record_tail")
                 if tail is not None:
                     self._record_tail = (tail[0], tuple(map(id, findings)))
                 return findings
+        elif name in _FIELD_NAMES:
+            load = state.pop("_load_result", None)
+            if load is not None:
+                for key, value in load().items():
+                    state.setdefault(key, value)  # a field set since keeps its value
+                return state[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The fields only (decoded if need be): what pickling and copying keep.
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
 
     def tally(self) -> Tally:
         """Counts of the findings (see :func:`tally_of`), without building the findings of a cache hit."""
@@ -108,8 +120,8 @@ class FileResult:
             return t  # type: ignore[no-any-return]
         return tally_of(self.findings)
 
-    def record_tail(self) -> str | None:
-        """The JSON report's text of this record after its path, when known and still valid."""
+    def record_tail(self) -> str | bytes | memoryview | None:
+        """The JSON report's text of this record after its path (str or UTF-8 bytes), when known and still valid."""
         tail = self.__dict__.get("_record_tail")
         if tail is None:
             return None
@@ -132,6 +144,15 @@ class FileResult:
         }
         rec.update(self.extras)
         return rec
+
+
+#: Every field of FileResult. Fields with a plain default would keep it as a class attribute,
+#: which would hide a cache hit's not yet decoded value from ``__getattr__``; ``__init__``
+#: holds its own copy of the defaults.
+_FIELD_NAMES = tuple(f.name for f in fields(FileResult))
+for _name in _FIELD_NAMES:
+    if _name in FileResult.__dict__:
+        delattr(FileResult, _name)
 
 
 def _is_hidden(name: str) -> bool:
@@ -173,8 +194,9 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
     out: list[Input] = []
     seen: set[str] = set()
 
-    def add(p: Path, explicit: bool) -> None:
-        rel = _rel(p, root)
+    def add(p: Path, explicit: bool, rel: str | None = None) -> None:
+        if rel is None:
+            rel = _rel(p, root)
         if matches("exclude", rel) or (not explicit and not matches("include", rel)):
             return
         key = os.path.normcase(os.path.abspath(p))
@@ -187,9 +209,17 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
         try:
             for dirpath, dirnames, filenames in os.walk(d, followlinks=False, onerror=None):
                 dirnames[:] = sorted(n for n in dirnames if not _is_hidden(n) and not matches("exclude", _rel(Path(dirpath, n), root) + "/"))
-                for name in sorted(filenames):
-                    if not _is_hidden(name):
-                        add(Path(dirpath, name), explicit=False)
+                names = sorted(n for n in filenames if not _is_hidden(n))
+                if not names:
+                    continue
+                # A file that is not a symbolic link resolves to its resolved folder + its
+                # name, so the folder is resolved once (each resolve costs a system call
+                # per path component).
+                base = _rel(Path(dirpath), root)
+                prefix = "" if base == "." else base + "/"
+                for name in names:
+                    p = Path(dirpath, name)
+                    add(p, False, None if os.path.islink(p) else prefix + name)
         except OSError:
             pass
 

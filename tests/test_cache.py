@@ -19,6 +19,7 @@ from audit.cli import cli
 from audit.config import from_dict
 from audit.engine import FileResult, Input, discover, run, tally_of
 from audit.model import Finding
+from audit.reporters.json import record_tail
 
 ARTICLE = """# Joint pain
 
@@ -285,9 +286,9 @@ def test_entry_header_and_findings_are_ascii_and_served_with_the_constructor_too
     c = ResultCache(cfg, tmp_path / "c")
     assert c.put(inp, result)
     [entry] = entries(tmp_path / "c")
-    _, header, rows, tail = entry.read_bytes().split(b"\n", 3)
-    header.decode("ascii")
-    rows.decode("ascii")
+    _, header, fields, rows, tail = entry.read_bytes().split(b"\n", 4)
+    for part in (header, fields, rows):
+        part.decode("ascii")
     assert tail.decode("utf-8").startswith(',\n      "format": "markdown"')  # the JSON report's record after the path
     assert c.get(inp) == result
     slow = ResultCache(cfg, tmp_path / "c")
@@ -296,16 +297,16 @@ def test_entry_header_and_findings_are_ascii_and_served_with_the_constructor_too
     assert back == result and back.findings[0].data == {"t": ("\u00e9",)}
 
 
-def _split_entry(blob: bytes) -> tuple[dict, list, bytes]:
-    _, header, rows, tail = blob.split(b"\n", 3)
-    return json.loads(header), json.loads(rows), tail
+def _split_entry(blob: bytes) -> tuple[dict, dict, list, bytes]:
+    _, header, fields, rows, tail = blob.split(b"\n", 4)
+    return json.loads(header), json.loads(fields), json.loads(rows), tail
 
 
-def _join_entry(header: dict, rows: list, tail: bytes) -> bytes:
+def _join_entry(header: dict, fields: dict, rows: list, tail: bytes) -> bytes:
     """An entry with these parts, their lengths and a matching checksum."""
-    rows_blob = json.dumps(rows).encode()
-    header = {**header, "rows": len(rows_blob), "tail": len(tail)}
-    rest = b"\n".join([json.dumps(header).encode(), rows_blob, tail])
+    fields_blob, rows_blob = json.dumps(fields).encode(), json.dumps(rows).encode()
+    header = {**header, "parts": [len(fields_blob), len(rows_blob), len(tail)]}
+    rest = b"\n".join([json.dumps(header).encode(), fields_blob, rows_blob, tail])
     return b"%08x\n" % zlib.crc32(rest) + rest
 
 
@@ -333,20 +334,22 @@ def test_damaged_parts_are_misses(tmp_path: Path, damage) -> None:
 
 
 @pytest.mark.parametrize("damage", [
-    lambda rows: rows[0].pop(),                       # a value missing
-    lambda rows: rows[0].append("extra"),             # a value too many
-    lambda rows: rows.__setitem__(0, {"line": 1}),    # not a row
+    lambda fields, rows: rows[0].pop(),                       # a value missing
+    lambda fields, rows: rows[0].append("extra"),             # a value too many
+    lambda fields, rows: rows.__setitem__(0, {"line": 1}),    # not a row
+    lambda fields, rows: fields["result"].pop("readability"),  # a field missing
+    lambda fields, rows: fields.__setitem__("result", []),     # not a record
 ])
-def test_malformed_findings_with_matching_checksums_are_checked_again(tmp_path: Path, damage) -> None:
+def test_malformed_parts_with_matching_checksums_are_checked_again(tmp_path: Path, damage) -> None:
     d = corpus(tmp_path, n=1)
     cfg = from_dict({})
     inputs = discover([str(d)], cfg)
     good = [r.as_record() for r in run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))]
     [stored] = entries(tmp_path / "c")
-    header, rows, tail = _split_entry(stored.read_bytes())
+    header, fields, rows, tail = _split_entry(stored.read_bytes())
     assert rows
-    damage(rows)
-    stored.write_bytes(_join_entry(header, rows, tail))
+    damage(fields, rows)
+    stored.write_bytes(_join_entry(header, fields, rows, tail))
     c = ResultCache(cfg, tmp_path / "c")
     [hit] = run(inputs, cfg, cache=c)
     assert c.hits == 1
@@ -359,11 +362,14 @@ def test_a_hit_builds_its_findings_only_when_they_are_used(tmp_path: Path) -> No
     inputs = discover([str(d)], cfg)
     [fresh] = run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))
     [hit] = run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))
-    assert "findings" not in vars(hit)
+    assert "findings" not in vars(hit) and "readability" not in vars(hit)
+    assert hit.words == fresh.words
     assert hit.tally() == tally_of(fresh.findings)
     assert hit.tally()[0]  # the corpus has open findings
     tail = hit.record_tail()
     assert tail is not None and "findings" not in vars(hit)
+    assert bytes(tail).decode("utf-8") == record_tail(fresh)
+    assert hit.readability == fresh.readability and "findings" not in vars(hit)
     assert hit.findings == fresh.findings
     assert hit.record_tail() == tail  # still valid: the same findings
     hit.findings = hit.findings[1:]
@@ -399,3 +405,43 @@ def test_an_entry_that_is_not_a_regular_file_is_a_miss(tmp_path: Path) -> None:
     c = ResultCache(cfg, tmp_path / "c")
     assert [r.as_record() for r in run(inputs, cfg, cache=c)] == good
     assert (c.hits, c.misses) == (0, 1)
+
+
+def test_json_report_mixing_stored_records_and_new_ones_is_byte_identical(tmp_path: Path, xdg: Path) -> None:
+    d = corpus(tmp_path, n=4)
+    (d / "a2.md").write_text("# Short\n\nUnique text about knees.\n", encoding="utf-8")
+    base = tmp_path / "baseline.json"
+    r = CliRunner().invoke(cli, ["baseline", str(d / "a1.md"), "-o", str(base)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    expected = cli_json("--no-cache", "--baseline", str(base), str(d))
+    assert '"status": "baselined"' in expected
+    cli_json(str(d / "a0.md"), str(d / "a1.md"))  # half the files in the cache
+    out = tmp_path / "report.json"
+    for _ in range(2):  # hits and new results, then hits only
+        # a0, a3: stored records copied as bytes; a1: baselined, so encoded again; a2: new
+        cli_json("--baseline", str(base), "-o", str(out), str(d))
+        assert out.read_text(encoding="utf-8") == expected
+        assert cli_json("--baseline", str(base), str(d)) == expected
+
+
+def test_json_report_to_a_text_only_stream_decodes_stored_records(tmp_path: Path) -> None:
+    import io
+
+    from audit import reporters
+    from audit.engine import execute
+
+    d = corpus(tmp_path, n=3)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+
+    def report(cache: ResultCache | None) -> str:
+        out = io.StringIO()  # no binary stream underneath
+        opts = reporters.ReportOptions()
+        execute(inputs, cfg, [reporters.get("json")(out, opts)], run_options={"cache": cache})
+        return out.getvalue()
+
+    expected = report(None)
+    report(ResultCache(cfg, tmp_path / "c"))
+    c = ResultCache(cfg, tmp_path / "c")
+    assert report(c) == expected
+    assert c.hits == 3

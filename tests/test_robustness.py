@@ -357,3 +357,27 @@ def test_the_time_budget_never_interrupts_an_import(tmp_path: Path, monkeypatch:
     assert time.monotonic() - started < 2
     assert sys.modules["slow_import_module"].LOADED
     sys.modules.pop("slow_import_module", None)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_discovered_relative_paths_are_each_files_resolved_path(tmp_path: Path) -> None:
+    """Discovery resolves each folder once; every input's relpath must still be its own
+    resolved path relative to the root (or its path as given when outside the root)."""
+    from audit.engine import _rel
+
+    root = tmp_path / "root"
+    outside = tmp_path / "outside"
+    for folder in (root / "a" / "b", root / "c", outside / "d"):
+        folder.mkdir(parents=True)
+    for f in (root / "top.md", root / "a" / "x.md", root / "a" / "b" / "y.txt", outside / "o.md", outside / "d" / "p.md"):
+        f.write_text("# T\n\nText.\n", encoding="utf-8")
+    (root / "c" / "link.md").symlink_to(outside / "o.md")  # a file link: resolves outside the root
+    (root / "c" / "inner.md").symlink_to(root / "a" / "x.md")  # resolves elsewhere inside
+    (root / "linked").symlink_to(root / "a", target_is_directory=True)
+    cfg = from_dict({}, root=root)
+    inputs = discover([str(root), str(outside)], cfg)
+    resolved = root.resolve()
+    expected = {"top.md", "a/x.md", "a/b/y.txt", (root / "c" / "link.md").as_posix(), (outside / "d" / "p.md").as_posix()}
+    assert expected <= {i.relpath for i in inputs}
+    for i in inputs:
+        assert i.relpath == _rel(i.path, resolved), i

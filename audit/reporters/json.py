@@ -12,8 +12,10 @@ instead: the same bytes, with the per-value work done by C-level calls.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
+import os
 from itertools import groupby
 from json.encoder import c_encode_basestring  # type: ignore[attr-defined]
 from typing import Any
@@ -246,10 +248,26 @@ def record_tail(result: Any) -> str | None:
     return text[len(head) :] if text.startswith(head) else None
 
 
+def _byte_stream(out: Any) -> Any:
+    """The binary stream under a UTF-8 text stream that writes "\n" unchanged, else None."""
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if buffer is None or not encoding or os.linesep != "\n":
+        return None
+    try:
+        return buffer if codecs.lookup(encoding).name == "utf-8" else None
+    except LookupError:
+        return None
+
+
 class Reporter(Base):
     def begin(self) -> None:
         self._first = True
         self._encoder = IndentedEncoder()
+        #: Stored records (UTF-8) are copied straight to this binary stream, if any; the text
+        #: stream is flushed first when text was written to it since (``_text_pending``).
+        self._bytes_out = _byte_stream(self.out)
+        self._text_pending = True
         head = {"version": VERSION, "tool": self.options.tool()}
         if self.options.config_digest:
             head["config_sha256"] = self.options.config_digest
@@ -259,9 +277,22 @@ class Reporter(Base):
     def file(self, result: Any) -> None:
         tail = result.record_tail() if hasattr(result, "record_tail") else None
         if tail is not None:  # encoded already (a cache hit, or stored in the cache this run)
-            self.out.write(("\n    " if self._first else ",\n    ") + _record_head(result.path) + tail)
+            head = ("\n    " if self._first else ",\n    ") + _record_head(result.path)
             self._first = False
+            if type(tail) is str:
+                self.out.write(head + tail)
+                self._text_pending = True
+            elif self._bytes_out is None:
+                self.out.write(head + str(tail, "utf-8"))
+                self._text_pending = True
+            else:
+                if self._text_pending:
+                    self.out.flush()
+                    self._text_pending = False
+                self._bytes_out.write(head.encode("utf-8"))
+                self._bytes_out.write(tail)
             return
+        self._text_pending = True
         parts = self._encoder.parts(result.as_record(), 4)
         parts[0] = ("\n    " if self._first else ",\n    ") + parts[0]
         for _, run in groupby(parts, str.isascii):
