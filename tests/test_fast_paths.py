@@ -258,3 +258,24 @@ def test_byline_and_date_search_equals_the_full_pattern_search() -> None:
             assert pv._has_match(doc, pattern, starts, cased) == want, (pattern.pattern[:20], text)
             counts[pattern.pattern, want] += 1
     assert min(counts.values()) > 100 and len(counts) == 4
+
+
+def test_medical_vocabulary_with_plurals_equals_folding_each_word() -> None:
+    from audit.claims.lexicon import _with_plurals
+
+    def is_medical(vocabulary: frozenset[str], word: str) -> bool:
+        """The plain definition: the word, or a plural longer than four characters folded to one."""
+        if word in vocabulary:
+            return True
+        if len(word) > 4 and word.endswith("s"):
+            return word[:-1] in vocabulary or (word.endswith("es") and word[:-2] in vocabulary) or (
+                word.endswith("ies") and word[:-3] + "y" in vocabulary
+            )
+        return False
+
+    rnd = random.Random(13)
+    for _ in range(300):
+        vocabulary = frozenset("".join(rnd.choice("abeisy") for _ in range(rnd.randint(1, 6))) for _ in range(rnd.randint(0, 20)))
+        forms = _with_plurals(vocabulary)
+        for word in {"".join(rnd.choice("abeisy") for _ in range(rnd.randint(1, 8))) for _ in range(60)} | forms:
+            assert (word in forms) == is_medical(vocabulary, word), (sorted(vocabulary), word)

@@ -366,13 +366,13 @@ def _with_plurals(vocabulary: frozenset[str]) -> frozenset[str]:
     """``vocabulary`` and the plurals that fold to its words: a word longer than four
     characters that ends in "s" and is a word + "s", a word + "es", or a word ending in
     "y" with "ies" for the "y"."""
-    forms = set(vocabulary)
-    for w in vocabulary:
-        forms.add(w + "s")
-        forms.add(w + "es")
-        if w.endswith("y"):
-            forms.add(w[:-1] + "ies")
-    return frozenset(f for f in forms if f in vocabulary or len(f) > 4)
+    # Each form is longer than four characters exactly when its word is long enough.
+    long3 = [w for w in vocabulary if len(w) >= 3]
+    return vocabulary.union(
+        [w + "s" for w in long3 if len(w) >= 4],
+        [w + "es" for w in long3],
+        [w[:-1] + "ies" for w in long3 if w[-1] == "y"],
+    )
 
 
 @lru_cache(maxsize=1)
