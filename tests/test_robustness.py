@@ -295,6 +295,38 @@ def test_atomic_writer_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> 
     assert target.read_text() == "new report" and len(list(tmp_path.iterdir())) == 1
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_output_to_a_pipe_or_device_writes_to_it_and_keeps_it(tmp_path: Path) -> None:
+    """``-o /dev/null`` or a FIFO must not be replaced by a regular file (as root, a rename
+    over /dev/null would break the whole machine)."""
+    import stat
+    import threading
+
+    article = tmp_path / "draft.md"
+    article.write_text("# Iron\n\nIron tablets cure tiredness in every case.\n", encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    r = CliRunner().invoke(cli, ["check", "-f", "json", "--no-cache", "--fail-on", "never", "-o", str(fifo), str(article)])
+    reader.join(10)
+    assert r.exit_code == 0, r.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and received[0].startswith(b'{\n  "version": 1')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.md", "pipe"]
+
+
+def test_output_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    with atomic_writer(link) as fh:
+        fh.write("new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
 def test_report_writes_only_inside_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "project").mkdir()
     outside = tmp_path / "outside"

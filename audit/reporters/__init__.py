@@ -13,6 +13,7 @@ import contextlib
 import importlib
 import os
 import pkgutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -80,9 +81,22 @@ def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iter
     """Write a file so that it is replaced only when complete.
 
     Content goes to a temporary file in the same folder, which is renamed over
-    the target on success and removed on any error or interruption.
+    the target on success and removed on any error or interruption. A target
+    that is a device or a pipe (``-o /dev/null``, ``-o /dev/stdout``, a FIFO) is
+    written to directly: renaming a file over it would put a regular file in its
+    place. A symbolic link stays a link: the file it points to is replaced.
     """
     target = Path(path)
+    try:
+        mode = os.stat(target).st_mode  # follows symbolic links
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        with open(target, "w", encoding=encoding, newline="") as out:
+            yield out
+        return
+    if mode is not None and os.path.islink(target):
+        target = Path(os.path.realpath(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
