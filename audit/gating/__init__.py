@@ -32,9 +32,14 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit.gating.errors import GatingError
+
+if TYPE_CHECKING:
+    from audit.gating import baseline as bl
+    from audit.gating import changed as chg
+    from audit.gating import waivers as wv
 from audit.gating.fingerprint import fingerprint
 
 __all__ = ["Gating", "GatingError", "describe_status", "fingerprint", "postprocessors", "source_of"]
@@ -86,10 +91,7 @@ class Gating(list):  # type: ignore[type-arg]
         use_config: bool = True,
     ) -> None:
         super().__init__()
-        from audit.gating import baseline as bl
-        from audit.gating import changed as chg
-        from audit.gating import waivers as wv
-
+        # Each kind of gating is imported only when the run uses it (start-up time).
         self.baseline: bl.Matcher | None = None
         self.waivers: wv.Waivers | None = None
         self.changed: chg.Filter | None = None
@@ -98,10 +100,16 @@ class Gating(list):  # type: ignore[type-arg]
         bpath = _resolve(baseline, cfg, cfg.baseline if use_config else None)
         wpath = _resolve(waivers, cfg, cfg.waivers if use_config else None)
         if wpath is not None:
+            from audit.gating import waivers as wv
+
             self.waivers = wv.load(wpath, today)
         if bpath is not None:
+            from audit.gating import baseline as bl
+
             self.baseline = bl.Matcher(bl.load(bpath))
         if changed_since is not None:
+            from audit.gating import changed as chg
+
             self.changed = chg.Filter(chg.changes_since(changed_since, cwd), whole_files)
         self.append(self.apply)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import compress, islice
 from typing import Any
@@ -439,7 +438,7 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
                 continue
             name = info.block.text[toks.starts[i] : toks.ends[j - 1]]
             compact = "".join(toks.lower[i:j])
-            linked = any(SequenceMatcher(None, compact, c).ratio() >= 0.85 for c in cores) if cores else False
+            linked = _similar(compact, cores)
             if cue:
                 pass
             elif i >= 2 and toks.lower[i - 1] == "like" and toks.lower[i - 2] in providers:
@@ -502,3 +501,12 @@ def _capitalised_names(toks: Tokens, suffixes: frozenset[str], inner: frozenset[
         if k - i >= 2 and lower[i] not in inner:
             out.append((i, k))
     return out
+
+
+def _similar(name: str, cores: AbstractSet[str]) -> bool:
+    """Whether ``name`` is at least 85 % similar to one of ``cores`` (difflib's ratio)."""
+    if not cores:
+        return False
+    from difflib import SequenceMatcher  # only imported when a page names an organisation
+
+    return any(SequenceMatcher(None, name, c).ratio() >= 0.85 for c in cores)
