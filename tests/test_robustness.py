@@ -317,16 +317,6 @@ def test_output_to_a_pipe_or_device_writes_to_it_and_keeps_it(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.md", "pipe"]
 
 
-def test_output_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path: Path) -> None:
-    real = tmp_path / "real.json"
-    real.write_text("old")
-    link = tmp_path / "link.json"
-    link.symlink_to(real)
-    with atomic_writer(link) as fh:
-        fh.write("new")
-    assert link.is_symlink() and real.read_text() == "new"
-
-
 def test_report_writes_only_inside_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "project").mkdir()
     outside = tmp_path / "outside"

@@ -75,7 +75,7 @@ def write_reports(inputs: list[Any], cfg: Any, folder: Path, options: Any, selec
     with contextlib.ExitStack() as stack:
         reporters: list[Any] = [gate] if gate is not None else []
         for name, (module, cls) in ARTEFACTS.items():
-            out = stack.enter_context(atomic_writer(target(folder, name)))
+            out = stack.enter_context(atomic_writer(target(folder, name), devices=False))
             reporters.append(getattr(importlib.import_module(f"audit.reporters.{module}"), cls)(out, options))
         hooks = gate if gate is not None else ()
         return execute(inputs, cfg, reporters, select, ignore, fail_on, postprocess=hooks, progress=progress, debug=debug)

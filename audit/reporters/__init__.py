@@ -76,27 +76,35 @@ def get(name: str) -> type[Reporter]:
     return cls
 
 
+def _is_device_or_pipe(target: Path) -> bool:
+    """Whether ``target`` is a character device, FIFO or socket, or a link in /dev to one (/dev/stdout)."""
+    try:
+        mode = os.lstat(target).st_mode
+        if stat.S_ISLNK(mode) and os.path.dirname(os.path.abspath(target)) in ("/dev", "/dev/fd"):
+            mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[IO[str]]:
+def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8", devices: bool = True) -> Iterator[IO[str]]:
     """Write a file so that it is replaced only when complete.
 
     Content goes to a temporary file in the same folder, which is renamed over
     the target on success and removed on any error or interruption. A target
     that is a device or a pipe (``-o /dev/null``, ``-o /dev/stdout``, a FIFO) is
     written to directly: renaming a file over it would put a regular file in its
-    place. A symbolic link stays a link: the file it points to is replaced.
+    place (``devices=False``: replaced like any file, for names the tool chose
+    itself, such as the files of a report folder). Any other symbolic link is
+    replaced, never written through (a link planted in a report folder cannot
+    redirect the report).
     """
     target = Path(path)
-    try:
-        mode = os.stat(target).st_mode  # follows symbolic links
-    except OSError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+    if devices and _is_device_or_pipe(target):
         with open(target, "w", encoding=encoding, newline="") as out:
             yield out
         return
-    if mode is not None and os.path.islink(target):
-        target = Path(os.path.realpath(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
