@@ -317,6 +317,15 @@ def test_output_to_a_pipe_or_device_writes_to_it_and_keeps_it(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.md", "pipe"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_files_the_tool_names_itself_replace_a_planted_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "index.html"
+    os.mkfifo(fifo)
+    with atomic_writer(fifo, devices=False) as fh:  # as `audit report` writes its folder
+        fh.write("report")
+    assert fifo.is_file() and fifo.read_text() == "report"
+
+
 def test_report_writes_only_inside_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "project").mkdir()
     outside = tmp_path / "outside"
