@@ -175,8 +175,42 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
     :class:`UsageError` for a path that does not exist or a glob that matches
     nothing.
     """
+    return list(iter_inputs(paths, cfg, stdin_name, stdin))
+
+
+def iter_inputs(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: bytes | None = None) -> Iterator[Input]:
+    """:func:`discover`, one input at a time: a large folder is never listed whole.
+
+    Every path is checked before the first input is yielded, so a path that does
+    not exist raises :class:`UsageError` before any work starts.
+    """
+    paths = list(paths)
+    globs = _check_paths(paths)
+    return _walk_inputs(paths, globs, cfg, stdin_name, stdin)
+
+
+def _check_paths(paths: list[str]) -> dict[str, list[str]]:
+    """Raise :class:`UsageError` for a path that does not exist or a glob that matches
+    nothing; return each glob's matches (sorted)."""
     import glob as globmod
 
+    globs: dict[str, list[str]] = {}
+    for raw in paths:
+        if raw == "-":
+            continue
+        p = Path(raw)
+        if p.is_dir() or p.exists() or p.is_symlink():
+            continue
+        if any(ch in raw for ch in "*?["):
+            globs[raw] = sorted(globmod.glob(raw, recursive=True))
+            if not globs[raw]:
+                raise UsageError(f"no files match {raw!r}")
+            continue
+        raise UsageError(f"path does not exist: {raw}")
+    return globs
+
+
+def _walk_inputs(paths: list[str], globs: dict[str, list[str]], cfg: Config, stdin_name: str, stdin: bytes | None) -> Iterator[Input]:
     specs: dict[str, Any] = {}
 
     def matches(key: str, rel: str) -> bool:
@@ -191,21 +225,23 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
         return bool(specs[key].match_file(rel))
 
     root = cfg.root.resolve()
-    out: list[Input] = []
-    seen: set[str] = set()
+    # One folder walked alone never yields a file twice; otherwise (several paths, a glob
+    # whose matches overlap) each file's absolute path is remembered.
+    seen: set[str] | None = None if len(paths) == 1 and not globs else set()
 
-    def add(p: Path, explicit: bool, rel: str | None = None) -> None:
+    def add(p: Path, explicit: bool, rel: str | None = None) -> Input | None:
         if rel is None:
             rel = _rel(p, root)
         if matches("exclude", rel) or (not explicit and not matches("include", rel)):
-            return
-        key = os.path.normcase(os.path.abspath(p))
-        if key in seen:
-            return
-        seen.add(key)
-        out.append(Input(display=str(p), path=p, relpath=rel, format=format_for(p.name)))
+            return None
+        if seen is not None:
+            key = os.path.normcase(os.path.abspath(p))
+            if key in seen:
+                return None
+            seen.add(key)
+        return Input(display=str(p), path=p, relpath=rel, format=format_for(p.name))
 
-    def walk(d: Path) -> None:
+    def walk(d: Path) -> Iterator[Input]:
         try:
             for dirpath, dirnames, filenames in os.walk(d, followlinks=False, onerror=None):
                 dirnames[:] = sorted(n for n in dirnames if not _is_hidden(n) and not matches("exclude", _rel(Path(dirpath, n), root) + "/"))
@@ -219,7 +255,9 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
                 prefix = "" if base == "." else base + "/"
                 for name in names:
                     p = Path(dirpath, name)
-                    add(p, False, None if os.path.islink(p) else prefix + name)
+                    inp = add(p, False, None if os.path.islink(p) else prefix + name)
+                    if inp is not None:
+                        yield inp
         except OSError:
             pass
 
@@ -227,26 +265,32 @@ def discover(paths: Iterable[str], cfg: Config, stdin_name: str = "-", stdin: by
         if raw == "-":
             data = stdin if stdin is not None else sys.stdin.buffer.read()
             name = stdin_name if stdin_name != "-" else "<stdin>"
-            out.append(Input(display=name, path=None, relpath=name, format=format_for(name, "markdown"), data=data))
+            yield Input(display=name, path=None, relpath=name, format=format_for(name, "markdown"), data=data)
             continue
         p = Path(raw)
         if p.is_dir():
-            walk(p)
-        elif p.exists() or p.is_symlink():
-            add(p, explicit=True)
-        elif any(ch in raw for ch in "*?["):
-            matches = sorted(globmod.glob(raw, recursive=True))
-            if not matches:
-                raise UsageError(f"no files match {raw!r}")
-            for m in matches:
+            yield from walk(p)
+        elif raw in globs:
+            for m in globs[raw]:
                 mp = Path(m)
                 if mp.is_dir():
-                    walk(mp)
-                else:
-                    add(mp, explicit=False)
-        else:
-            raise UsageError(f"path does not exist: {raw}")
-    return out
+                    yield from walk(mp)
+                elif (inp := add(mp, explicit=False)) is not None:
+                    yield inp
+        elif (inp := add(p, explicit=True)) is not None:
+            yield inp
+
+
+def peek(inputs: Iterable[Input], limit: int = 256) -> list[Input] | Iterator[Input]:
+    """``inputs`` as a list when there are at most ``limit`` of them (so a run can size its
+    batches and workers to them), else as an iterator over all of them."""
+    from itertools import chain, islice
+
+    it = iter(inputs)
+    head = list(islice(it, limit + 1))
+    if len(head) <= limit:
+        return head
+    return chain(head, it)
 
 
 def input_finding(path: str, rule_id: str, message: str, fix: str | None = None, severity: str | None = None) -> Finding:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import time
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 from audit import safety
 from audit.cli import cli, main
 from audit.config import ConfigError, from_dict, load
-from audit.engine import Input, check_input, discover
+from audit.engine import Input, UsageError, check_input, discover
 from audit.model import Hit
 from audit.readers import InputError, decode
 from audit.readers.frontmatter import split_front_matter
@@ -412,3 +413,23 @@ def test_discovered_relative_paths_are_each_files_resolved_path(tmp_path: Path) 
     assert expected <= {i.relpath for i in inputs}
     for i in inputs:
         assert i.relpath == _rel(i.path, resolved), i
+
+
+def test_inputs_are_streamed_in_discovery_order_after_every_path_is_checked(tmp_path: Path) -> None:
+    from audit.engine import iter_inputs
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for i in range(300):  # more than a run takes as a list (audit.engine.peek)
+        (tmp_path / "a" / ("b" if i % 3 else "") / f"f{i:03}.md").write_text(f"# T{i}\n\nText {i}.\n", encoding="utf-8")
+    cfg = from_dict({}, root=tmp_path)
+    paths = [str(tmp_path / "a"), str(tmp_path / "a" / "b" / "f001.md"), str(tmp_path / "a" / "*.md")]
+    expected = discover(paths, cfg)
+    assert len(expected) == 300  # each file once, although named up to three times
+    stream = iter_inputs(paths, cfg)
+    assert not isinstance(stream, list)
+    assert list(stream) == expected
+    with pytest.raises(UsageError, match="does not exist"):
+        iter_inputs([str(tmp_path / "a"), str(tmp_path / "missing")], cfg)  # before any input is made
+    r = CliRunner().invoke(cli, ["check", "-f", "json", "--no-cache", "--fail-on", "never", "--jobs", "1", *paths])
+    assert r.exit_code == 0, r.output
+    assert [f["path"] for f in json.loads(r.output)["files"]] == [i.display for i in expected]

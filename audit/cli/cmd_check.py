@@ -92,7 +92,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     only with --changed-since (see docs/ci.md).
     """
     from audit import reporters
-    from audit.engine import execute
+    from audit.engine import execute, peek
     from audit.gating import GatingError, postprocessors
 
     cfg = load_config(config_path, paths)
@@ -107,12 +107,16 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     except GatingError as e:
         fail(str(e))
         raise  # unreachable
-    inputs = gate.filter_inputs(load_inputs(paths, cfg, stdin_filename))
+    # Inputs are streamed (a large folder is never listed whole), except for a progress
+    # bar, which needs their number.
+    inputs = gate.filter_inputs(load_inputs(paths, cfg, stdin_filename, stream=True), stdin="-" in paths)
+    want_progress = not no_progress and stderr_is_tty()
+    inputs = list(inputs) if want_progress else peek(inputs)
     threshold = fail_on or cfg.fail_on
     use_color = (output is None and sys.stdout.isatty()) if color is None else color
     opts = reporters.ReportOptions(color=use_color and output is None, quiet=quiet, fail_on=threshold, root=cfg.root, config_digest=cfg.digest())
     opts.extra["show_suppressed"] = show_suppressed
-    progress = _progress(len(inputs)) if (not no_progress and stderr_is_tty() and len(inputs) > 20) else None
+    progress = _progress(len(inputs)) if (want_progress and len(inputs) > 20) else None
     reporter_cls = reporters.get(fmt)
     run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, executor, scheduler)
 

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from audit.config import FAIL_ON, Config, ConfigError, load
-from audit.engine import Input, UsageError, discover
+from audit.engine import UsageError, discover, iter_inputs
 
 
 def fail(message: str) -> None:
@@ -60,8 +60,11 @@ def check_selectors(selectors: list[str], flag: str) -> None:
             fail(f"{flag} {s}: names no rule, family or category (see `audit rules`)")
 
 
-def load_inputs(paths: tuple[str, ...], cfg: Config, stdin_filename: str) -> list[Input]:
+def load_inputs(paths: tuple[str, ...], cfg: Config, stdin_filename: str, stream: bool = False) -> Any:
+    """The inputs (a list; with ``stream``, an iterator: every path is checked first)."""
     try:
+        if stream:
+            return iter_inputs(paths, cfg, stdin_name=stdin_filename)
         return discover(paths, cfg, stdin_name=stdin_filename)
     except UsageError as e:
         fail(str(e))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,9 +125,16 @@ class Gating(list):  # type: ignore[type-arg]
         fingerprints = self.baseline is not None or (self.waivers is not None and self.waivers.needs_source)
         return fingerprints and self._stdin
 
-    def filter_inputs(self, inputs: list[Any]) -> list[Any]:
-        """Narrow inputs to changed files with ``changed_since``; otherwise unchanged."""
-        kept = self.changed.inputs(inputs) if self.changed is not None else list(inputs)
+    def filter_inputs(self, inputs: Iterable[Any], stdin: bool | None = None) -> Any:
+        """Narrow inputs to changed files with ``changed_since``; otherwise unchanged.
+
+        Returns a list; with ``stdin`` (whether the inputs include standard input) the
+        inputs are instead passed on one at a time, as they come.
+        """
+        if stdin is not None:
+            self._stdin = stdin
+            return self.changed.stream(inputs) if self.changed is not None else inputs
+        kept = self.changed.inputs(list(inputs)) if self.changed is not None else list(inputs)
         self._stdin = any(getattr(i, "path", 1) is None for i in kept)
         return kept
 

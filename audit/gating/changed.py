@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,9 +171,15 @@ class Filter:
 
     def inputs(self, inputs: list[Any]) -> list[Any]:
         """The inputs that changed since the revision (standard input is always kept)."""
-        kept = [i for i in inputs if i.path is None or self.changes.contains(i.path)]
-        self.checked = len(kept)
-        return kept
+        return list(self.stream(inputs))
+
+    def stream(self, inputs: Iterable[Any]) -> Iterator[Any]:
+        """:meth:`inputs` one at a time (``checked`` counts them as they pass)."""
+        self.checked = 0
+        for i in inputs:
+            if i.path is None or self.changes.contains(i.path):
+                self.checked += 1
+                yield i
 
     def apply(self, result: Any) -> None:
         """Drop findings on lines the change did not touch."""
