@@ -183,6 +183,53 @@ def test_tables_nested_lists_and_quotes() -> None:
     assert span_text(doc, quote, "that spans") == "that\n> spans"
 
 
+def test_html_block_in_a_list_item_or_quote_is_read_as_prose() -> None:
+    src = (
+        "- Plain item.\n- <p>Stockings <b>cure</b> veins.</p>\n\n"
+        "> <div>Laser works for everyone.</div>\n\n"
+        "> <div>\n> Line one of\n> the quote. <!-- audit: disable-line CL001 -->\n> </div>\n\n"
+        "1. Item\n\n   <p>Indented HTML\n   continues.</p>\n"
+    )
+    doc = md(src)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("list_item", "Plain item."),
+        ("list_item", "Stockings cure veins."),
+        ("quote", "Laser works for everyone."),
+        ("quote", "Line one of the quote."),
+        ("list_item", "Item"),
+        ("list_item", "Indented HTML continues."),
+    ]
+    assert span_text(doc, block_with(doc, "Stockings"), "cure") == "cure"
+    assert span_text(doc, block_with(doc, "Laser"), "everyone") == "everyone"
+    # The quote's ">" markers are not prose, and positions run through them.
+    assert span_text(doc, block_with(doc, "Line one"), "of the") == "of\n> the"
+    assert [inner for _, _, inner in doc.comments] == [" audit: disable-line CL001 "]
+
+
+def test_html_block_whose_lines_markdown_it_changed_keeps_only_its_comments() -> None:
+    # A tab in the container's indentation is expanded by markdown-it: the lines no longer
+    # end with the HTML it hands over, so nothing is guessed.
+    src = "- item\n\n\t<p>Tabbed <!-- c --></p>\n"
+    doc = md(src)
+    assert "Tabbed" not in " ".join(b.text for b in doc.blocks)
+    assert [inner for _, _, inner in doc.comments] == [" c "]
+
+
+def test_escaped_pipe_in_a_table_cell_keeps_the_whole_cell() -> None:
+    src = "| a | b |\n|---|---|\n| Laser \\| light cures veins. | ok |\n"
+    doc = md(src)
+    cell = block_with(doc, "Laser")
+    assert cell.text == "Laser | light cures veins."
+    assert span_text(doc, cell, "|") == "\\|"
+    assert span_text(doc, cell, "cures veins") == "cures veins"
+
+
+def test_unfindable_word_in_the_middle_loses_only_that_word() -> None:
+    doc = md("Iron Nul\x00char helps most people.\n")
+    assert doc.blocks[0].text == "Iron helps most people."
+    assert span_text(doc, doc.blocks[0], "helps most") == "helps most"
+
+
 def test_setext_heading_and_unfindable_token_is_skipped() -> None:
     doc = md("Big Title\n=========\n\nNul\x00char here.\n")
     assert (doc.blocks[0].kind, doc.blocks[0].level, doc.blocks[0].text) == ("heading", 1, "Big Title")
@@ -201,7 +248,7 @@ def test_seed_markdown_drafts_match_the_text_originals() -> None:
 
 
 _PIECES = [*"ab *_`[]()<>!&#;\\\n|-", "&amp;", "&#x2014;", "](http://u.v)", "<!-- c -->", "> ", "- ", "1. ", "\n\n",
-           "<a href='x'>", "</a>", "```\n", "| a | b |\n|---|---|\n", "---\n", "https://w.x/y "]
+           "<a href='x'>", "</a>", "<p>", "</p>", "```\n", "| a | b |\n|---|---|\n", "---\n", "https://w.x/y "]
 
 
 @settings(max_examples=300, deadline=None)

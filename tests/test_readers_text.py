@@ -23,7 +23,9 @@ _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 
 def _replacement_ok(src: str, text: str) -> bool:
     if text == " ":
-        return src.isspace() or src.rstrip() == "\\" or bool(_TAG.fullmatch(src)) or src.startswith("`") or html.unescape(src).isspace()
+        # (A line break inside an HTML block nested in a Markdown quote also covers the "> " markers.)
+        quote_break = "\n" in src and src.replace(">", " ").isspace()
+        return src.isspace() or quote_break or src.rstrip() == "\\" or bool(_TAG.fullmatch(src)) or src.startswith("`") or html.unescape(src).isspace()
     if src.startswith("&"):
         return html.unescape(src) == text
     if src.startswith("\\"):

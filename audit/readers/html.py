@@ -395,14 +395,23 @@ class _Extractor(HTMLParser):
         self._flush()
 
 
-def extract_fragment(source: str, start: int, end: int) -> tuple[list[Block], list[Link], list[tuple[int, int, str]]]:
+def extract_fragment(
+    source: str, start: int, end: int, fragment: str | None = None
+) -> tuple[list[Block], list[Link], list[tuple[int, int, str]]]:
     """Blocks, links and comments of the HTML in ``source[start:end]`` (e.g. a Markdown HTML block).
 
     Every position is an offset into ``source``. Boilerplate elements are left
     out as in a page, but there is no main/article selection and no metadata.
+    ``fragment`` (optional, of the same length) is parsed instead of
+    ``source[start:end]``: the same text with characters that are not part of
+    the HTML (a Markdown quote's ``>`` markers) blanked.
     """
-    ex = _Extractor(source[start:end], base=start, fragment=True)
-    ex.feed(source[start:end])
+    if fragment is None:
+        fragment = source[start:end]
+    elif len(fragment) != end - start:
+        raise ValueError("the fragment must have the length of source[start:end]")
+    ex = _Extractor(fragment, base=start, fragment=True)
+    ex.feed(fragment)
     ex.finish()
     return [b for _, b in ex.blocks], [lk for _, lk in ex.links], ex.comments
 

@@ -29,6 +29,7 @@ _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _WORD = re.compile(r"\S+")
 _SPACE = re.compile(r"\s")
+_NON_SPACE = re.compile(r"\S")
 _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
 
 
@@ -144,7 +145,8 @@ class _Inline:
                     continue
                 i = self._find(ch.content)
                 if i < 0:
-                    self._text_piecewise(ch.content)
+                    if not ("|" in ch.content and self._escaped_pipes(ch.content)):
+                        self._text_piecewise(ch.content)
                 else:
                     pb.add(i, ch.content)
                     self.c = i + len(ch.content)
@@ -238,6 +240,24 @@ class _Inline:
             self.first = False
         pb.links = saved_links
 
+    def _escaped_pipes(self, content: str) -> bool:
+        r"""Add a table cell's text run in which the table parser read each ``\|`` as ``|``.
+
+        False (nothing added) when the source does not hold the run written that way.
+        """
+        i = self._find(content.replace("|", "\\|"))
+        if i < 0:
+            return False
+        for k, piece in enumerate(content.split("|")):
+            if k:
+                self.pb.replace(i, i + 2, "|")
+                i += 2
+            if piece:
+                self.pb.add(i, piece)
+                i += len(piece)
+        self.c = i
+        return True
+
     def _text_piecewise(self, content: str) -> None:
         """Fallback for a text run that differs from the source (e.g. a NUL read as U+FFFD).
 
@@ -254,7 +274,10 @@ class _Inline:
                 self.pb.add(i, word)
                 self.c = i + len(word)
             else:
-                ws = _SPACE.search(src, self.c, self.limit)
+                # Skip the source word this one stands for: past any white space at the
+                # cursor, to the white space after the next word.
+                word_start = _NON_SPACE.search(src, self.c, self.limit)
+                ws = _SPACE.search(src, word_start.end(), self.limit) if word_start else None
                 if ws is None:
                     return
                 self.c = ws.start()
@@ -348,10 +371,17 @@ def read_markdown(path: str, text: str) -> Document:
         elif ty == "html_block" and tok.map:
             start, end = offset(tok.map[0]), offset(tok.map[1])
             cursor = max(cursor, end)
-            if containers:
+            fragment = _without_markers(text[start:end], tok.content) if containers else None
+            if containers and fragment is None:
                 _comments_only(text, start, end, doc)
             else:
-                blocks, links, comments = extract_fragment(text, start, end)
+                blocks, links, comments = extract_fragment(text, start, end, fragment)
+                if containers:
+                    # The block sits in a list item or quote: its prose is of that kind.
+                    kind = "list_item" if containers[-1] == "list_item" else "quote"
+                    for block in blocks:
+                        if block.kind == "paragraph":
+                            block.kind, block.level = kind, (max(1, lists) if kind == "list_item" else 0)
                 doc.blocks.extend(blocks)
                 doc.links.extend(links)
                 doc.comments.extend(comments)
@@ -360,6 +390,30 @@ def read_markdown(path: str, text: str) -> Document:
     doc.links.sort(key=lambda lk: lk.start)
     assign_sections(doc.blocks)
     return doc
+
+
+def _without_markers(region: str, content: str) -> str | None:
+    """The source lines of an HTML block nested in a list item or quote, with what the
+    container adds at the start of each line (``>`` markers, list indentation) blanked.
+
+    ``content`` is the block's HTML as markdown-it hands it over, one line for each line of
+    ``region``, each with the container's prefix removed. The result has the length of
+    ``region`` and its line breaks, so offsets into it are offsets into the source. None
+    when a line does not end with its content line (markdown-it changed more than a
+    prefix, e.g. expanded a tab): then only the block's comments are read.
+    """
+    lines = region[:-1].split("\n") if region.endswith("\n") else region.split("\n")
+    want = content[:-1].split("\n") if content.endswith("\n") else content.split("\n")
+    if len(lines) != len(want):
+        return None
+    out = []
+    for line, html in zip(lines, want):
+        body = line[:-1] if line.endswith("\r") else line
+        if not body.endswith(html):
+            return None
+        cut = len(body) - len(html)
+        out.append(" " * cut + line[cut:])
+    return "\n".join(out) + ("\n" if region.endswith("\n") else "")
 
 
 def _comments_only(src: str, start: int, end: int, doc: Document) -> None:
