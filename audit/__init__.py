@@ -7,4 +7,4 @@ it does not support, and where it sells instead of informing.
 
 __version__ = "0.1.0"
 #: Bumped whenever a rule is added, removed or changes what it flags.
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"

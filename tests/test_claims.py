@@ -215,6 +215,37 @@ def test_unsourced_statistic() -> None:
     assert rules_of("About 1 in 10 adults have restless legs [1].\n\n[1]: https://www.ncbi.nlm.nih.gov/books/NBK430878/\n", "CL004") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Get 30% off your first vein treatment for leg pain.",
+        "Save up to 20 percent on compression stockings for varicose veins.",
+        "The vein treatment costs less with a 15% discount for new patients.",
+    ],
+)
+def test_price_cut_is_no_statistic(text: str) -> None:
+    assert one(text).statistics == []
+
+
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        ("Doctors can save about 70% of patients with lung cancer when it is caught early.", "70%"),
+        ("The blood test was 100 percent accurate at detecting the disease.", "100 percent"),
+        ("Transplant patients had a 100% cure rate of hepatitis C.", "100%"),
+    ],
+)
+def test_lives_saved_and_measured_rates_stay_statistics(text: str, match: str) -> None:
+    assert [c.text for c in one(text).statistics] == [match]
+
+
+def test_one_hundred_percent_natural_is_absolute_language_not_a_statistic() -> None:
+    sa = one("Our 100% natural cream treats varicose veins.")
+    assert sa.statistics == []
+    assert [c.text for c in sa.absolutes] == ["100%"]
+    assert rules_of("Our 100% natural cream treats varicose veins.", "CL004") == []
+
+
 def test_unquantified_benefit() -> None:
     [f] = rules_of("Vein treatment can dramatically improve leg pain.", "CL005")
     assert f.match == "dramatically"

@@ -350,10 +350,42 @@ def _statistics(words: list[str], at: list[int] | None = None, hits: set[str] | 
                         hit = (i, i + 2)
         elif w in _QUANT_WORDS and i + 1 < n and words[i + 1] in ("of", "as", "the", "worldwide", "globally") or w in ("most", "many") and i + 1 < n and words[i + 1] in ("people", "adults", "patients", "americans", "women", "men", "children", "cases"):
             hit = (i, i + 2)
+        if hit and _price_or_degree(words, i, hit[1]):
+            hit = None
         if hit:
             out.append(hit)
             free = hit[1]
     return out
+
+
+#: Words around a percentage that make it a price cut ("30% off", "save 20 percent").
+_PRICE_AFTER = frozenset({"off", "discount", "discounts", "savings", "rebate", "cashback"})
+_PRICE_BEFORE = frozenset({"save", "saves", "saving", "savings", "discount", "discounts"})
+#: Qualities that no study measures: after "100%" they make it a degree word, not a rate
+#: ("100% natural"; but "100 percent accurate" and "a 100% cure rate" are statistics).
+_UNMEASURED = frozenset({
+    "natural", "pure", "organic", "herbal", "vegan", "genuine", "authentic", "drug-free", "chemical-free",
+    "risk-free", "money-back", "satisfaction", "guaranteed",
+})
+
+
+def _price_or_degree(words: list[str], i: int, j: int) -> bool:
+    """Whether the percentage ``words[i:j]`` (if it is one) is no statistic: a price cut
+    ("30% off", "save up to 20 percent on", "a 15% discount"), or "100%" before a quality
+    that no study measures ("100% natural"; the absolute-language check reports it)."""
+    w = words[i]
+    if w.endswith("%"):
+        value = w[:-1]
+    elif j - i == 2 and words[i + 1] in ("%", "percent"):
+        value = w
+    else:
+        return False
+    nxt = words[j] if j < len(words) else ""
+    if nxt in _PRICE_AFTER:
+        return True
+    if nxt != "of" and not _PRICE_BEFORE.isdisjoint(words[max(0, i - 3) : i]):
+        return True  # but "can save 20 percent of them" (lives) is a statistic
+    return value == "100" and nxt in _UNMEASURED
 
 
 def _positions(tokens: list[str], present: set[str]) -> list[int]:
