@@ -207,6 +207,24 @@ def test_unhedged_causal_claim() -> None:
     assert rules_of("Poor blood circulation may cause oxygen deprivation in the feet.", "CL003") == []
 
 
+def test_diagnosis_claim_names_its_cue() -> None:
+    text = "Accurate diagnosis is critical because leg symptoms can overlap with peripheral neuropathy."
+    sa = one(text)
+    assert sa.claim and sa.kind == "diagnosis"
+    assert sa.reason == "diagnosis claim: 'Accurate', 'diagnosis'"
+    [f] = rules_of(text, "CL001")
+    assert f.message == "diagnosis claim with no citation: 'Accurate', 'diagnosis'"
+
+
+def test_every_uncited_claim_message_names_what_makes_it_a_claim() -> None:
+    import re
+
+    for path in sorted(CORPUS.iterdir()):
+        fmt = {".md": "markdown", ".html": "html", ".txt": "text"}[path.suffix]
+        for f in check_text(path.read_text(encoding="utf-8"), fmt, select=("CL001",)).findings:
+            assert not re.search(r"no citation(?: \([^)]*\))?: (?:;|$)", f.message), (path.name, f.message)
+
+
 def test_unsourced_statistic() -> None:
     [f] = rules_of("Restless legs syndrome impacts quality of life for millions worldwide.", "CL004")
     assert f.match == "millions worldwide"

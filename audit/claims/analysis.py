@@ -909,6 +909,9 @@ def decide(
     for c in sa.kind_cues:
         if c.kind in ("safety", "comparative"):
             parts.append(f"'{c.text}'")
+    if not parts:
+        # A diagnosis claim made by its diagnosis cue alone ("accurate diagnosis is critical").
+        parts.append(", ".join(f"'{c.text}'" for c in sa.kind_cues if c.kind == "diagnosis"))
     sa.reason = f"{sa.kind or 'health'} claim: " + "; ".join(parts)
 
 

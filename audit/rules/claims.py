@@ -42,7 +42,8 @@ def quote(cues: Iterable[object], limit: int = 3) -> str:
 
 def _triggers(sa: SentenceAnalysis) -> str:
     cues = list(sa.relations) + [c for c in sa.kind_cues if c.kind in ("safety", "comparative")] + list(sa.statistics)
-    return quote(cues) or quote(sa.absolutes)
+    # A diagnosis claim may rest on its diagnosis cue alone ("accurate diagnosis is critical").
+    return quote(cues) or quote(sa.absolutes) or quote(c for c in sa.kind_cues if c.kind == sa.kind)
 
 
 @register
