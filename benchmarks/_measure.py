@@ -135,6 +135,20 @@ def machine() -> dict[str, str]:
     }
 
 
+def compile_package() -> None:
+    """Write the bytecode of every module of the ``audit`` package, as installing it does.
+
+    A checkout run with ``PYTHONDONTWRITEBYTECODE`` set (or after an edit) would otherwise
+    compile changed modules from source in every measured process, which is no cost an
+    installed package has (about 8 ms a module).
+    """
+    import compileall
+
+    import audit
+
+    compileall.compile_dir(str(Path(audit.__file__).parent), quiet=1)
+
+
 def audit_command() -> list[str]:
     """The installed ``audit`` console script next to this interpreter, else ``python -m audit``."""
     script = Path(sys.executable).with_name("audit")

@@ -19,6 +19,9 @@ for both tools), wall time, CPU time (user + system, all processes of the run: a
 load on the machine disturbs much less than wall time), and peak memory. The three audit outputs must be byte-identical; the
 script says so. ``--stages`` also times each pipeline stage and rule in this process (CPU time, no
 profiler; ``--stages-only`` does just that); ``--profile`` also profiles the library (cProfile).
+The package's bytecode is written first, as installing it does, so that no measured process
+compiles modules from source. The load average is printed before and after: wall times are only
+comparable between runs on an equally idle machine, ratios measured side by side are.
 
 Nothing is installed by this script.
 """
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -37,7 +41,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import Measured, audit_command, machine, run
+from _measure import Measured, audit_command, compile_package, machine, run
 from synth_corpus import write_stories
 
 TARGETS = {
@@ -181,6 +185,7 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     by_len = sorted(zip((len(t.split()) for t in texts), paths))
     one = by_len[len(by_len) // 2][1]  # a median-length story
     cache_env = {"XDG_CACHE_HOME": str(tmp / "cache")}
+    compile_package()
     audit = audit_command()
     base = [*audit, "check", str(folder), "-f", "json", "--fail-on", "never", "--no-progress"]
 
@@ -235,6 +240,7 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     for k, v in lat.items():
         print(f"  {k:<30} median {v['median_s']:.3f} s  (min {v['min_s']:.3f} s, {v['runs']} runs)")
 
+    print("load average at end:", "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     same = len(set(outs.values())) == 1 and all(outs.values())
     print(f"\naudit outputs byte-identical (--jobs 1, --jobs 2, cached): {'yes' if same else 'NO'}")
     by = {r["run"]: r for r in rows}
