@@ -317,13 +317,40 @@ def to_finding(doc: Document, rule: type[Rule], severity: str, hit: Hit) -> Find
     )
 
 
+#: Work that depends only on a file's settings (and the run's ``--select``/``--ignore``), done
+#: once per settings object: a run has one, or one per combination of matching
+#: ``[[overrides]]``. Settings are immutable; each entry keeps its settings object, so the id
+#: in its key stays that object's.
+_ACTIVE: dict[tuple[int, tuple[str, ...], tuple[str, ...]], tuple[Settings, tuple[type[Rule], ...], list[type[Rule]]]] = {}
+_CONTEXTS: dict[tuple[int, type[Rule]], tuple[Settings, Context, str]] = {}
+_MAX_MEMO = 256
+
+
+def _memo_put(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) >= _MAX_MEMO:
+        memo.clear()
+    memo[key] = value
+
+
 def active_rules(settings: Settings, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[type[Rule]]:
     """Rules enabled for these settings, narrowed by CLI ``--select``/``--ignore``."""
+    select, ignore = tuple(select), tuple(ignore)
+    registered = tuple(all_rules())
+    key = (id(settings), select, ignore)
+    hit = _ACTIVE.get(key)
+    if hit is None or hit[0] is not settings or hit[1] != registered:
+        hit = (settings, registered, _active_rules(settings, registered, select, ignore))
+        _memo_put(_ACTIVE, key, hit)
+    return list(hit[2])
+
+
+def _active_rules(
+    settings: Settings, registered: Iterable[type[Rule]], select: tuple[str, ...], ignore: tuple[str, ...]
+) -> list[type[Rule]]:
     from audit.rules.base import matches
 
-    select, ignore = list(select), list(ignore)
     rules = []
-    for r in all_rules():
+    for r in registered:
         if getattr(r, "engine_only", False):
             continue
         if select:
@@ -340,9 +367,14 @@ def active_rules(settings: Settings, select: Iterable[str] = (), ignore: Iterabl
 def check_document(doc: Document, settings: Settings, rules: Iterable[type[Rule]], debug: bool = False) -> list[Finding]:
     """Run rules over one document. A rule that raises becomes an IN900 finding."""
     findings: list[Finding] = []
+    sid = id(settings)
     for rule in rules:
-        ctx = Context(settings.rule_options(rule), settings)
-        severity = settings.rule_severity(rule)
+        memo = _CONTEXTS.get((sid, rule))
+        if memo is None or memo[0] is not settings:
+            # Rules read their options and never change them: one context serves every document.
+            memo = (settings, Context(settings.rule_options(rule), settings), settings.rule_severity(rule))
+            _memo_put(_CONTEXTS, (sid, rule), memo)
+        _, ctx, severity = memo
         try:
             for hit in rule().check(doc, ctx):
                 findings.append(to_finding(doc, rule, severity, hit))

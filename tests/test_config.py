@@ -91,3 +91,32 @@ def test_rule_severity_and_enabled(tmp_path: Path) -> None:
 def test_digest_changes_with_settings() -> None:
     assert from_dict({}).digest() == from_dict({}).digest()
     assert from_dict({}).digest() != from_dict({"fail_on": "warning"}).digest()
+
+
+def test_files_with_different_settings_in_one_run_each_get_their_own(tmp_path: Path) -> None:
+    """Rules, options and severities are worked out once per settings object and reused: files
+    that alternate between two settings in one run must each see their own."""
+    from audit.engine import discover, run
+
+    write(
+        tmp_path / "audit.toml",
+        "[[overrides]]\nfiles = ['strict/**']\n[overrides.rules.RD002]\nmax_words = 10\nseverity = 'error'\n"
+        "[[overrides]]\nfiles = ['quiet/**']\nignore = ['RD002']\n",
+    )
+    sentence = (
+        "Iron tablets are one of the ways that people with low ferritin can raise their iron levels "
+        "when their doctor has checked them with a simple blood test.\n"
+    )
+    for i in range(2):
+        for folder in ("plain", "strict", "quiet"):
+            write(tmp_path / folder / f"a{i}.md", sentence)
+    cfg = load(None, [str(tmp_path)])
+    inputs = sorted(discover([str(tmp_path)], cfg), key=lambda inp: (inp.relpath[-4], inp.relpath))
+    seen = {}
+    for result in run(inputs, cfg):
+        rd002 = [(f.severity, f.message) for f in result.findings if f.rule == "RD002"]
+        seen[Path(result.path).parent.name, Path(result.path).name] = rd002
+    for i in range(2):
+        assert seen["plain", f"a{i}.md"] == [("warning", "Sentence has 28 words (limit 25)")]
+        assert seen["strict", f"a{i}.md"] == [("error", "Sentence has 28 words (limit 10)")]
+        assert seen["quiet", f"a{i}.md"] == []
