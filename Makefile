@@ -37,7 +37,7 @@ bench-accuracy: venv
 
 bench-speed: venv
 	$(BIN)/python -m pip install --quiet proselint
-	$(BIN)/python benchmarks/speed.py $(DATASETS)
+	$(BIN)/python benchmarks/speed.py $(DATASETS) --repeat 3
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
