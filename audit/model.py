@@ -217,6 +217,13 @@ class Document:
         return self.cache[key]
 
 
+#: ``data`` entry of a finding about the whole document (no author, no date, grade too high...).
+#: Such a finding is shown at the document's start, but what it reports does not depend on the
+#: text there: its fingerprint (:mod:`audit.gating.fingerprint`) is its rule alone, so a new
+#: title does not make it look new to a baseline or waiver.
+WHOLE_DOCUMENT: dict[str, Any] = {"scope": "document"}
+
+
 @dataclass(frozen=True)
 class Hit:
     """What a rule reports: a source span, a message and an optional fix."""

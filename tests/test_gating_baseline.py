@@ -13,7 +13,7 @@ from audit.cli import cli
 from audit.engine import FileResult
 from audit.gating import GatingError
 from audit.gating import baseline as bl
-from audit.gating.fingerprint import fingerprint
+from audit.gating.fingerprint import fingerprint, fingerprint_parts, fingerprints
 from audit.model import Finding
 from tests.test_gating_inline import run, test_rules  # noqa: F401  (fixture)
 
@@ -62,6 +62,38 @@ def test_context_stops_at_paragraph_breaks() -> None:
 def test_document_level_finding_fingerprint_ignores_the_text() -> None:
     f = Finding("a.md", 1, 1, 1, 1, "TS001", "promotion", "error", "grade 12", "")
     assert fingerprint(f, "one text") == fingerprint(f, "another text entirely")
+
+
+def test_whole_document_finding_is_identified_by_its_rule_whatever_text_it_is_shown_at() -> None:
+    a, b = "Iron and you\n\nText.", "A new title\n\nText."
+    fa = Finding("a.md", 1, 1, 1, 13, "PV001", "provenance", "warning", "no author", a[:12], offset=0, end_offset=12,
+                 data={"scope": "document"})
+    fb = Finding("a.md", 1, 1, 1, 12, "PV001", "provenance", "warning", "no author", b[:11], offset=0, end_offset=11,
+                 data={"scope": "document"})
+    assert fingerprint(fa, a) == fingerprint(fb, b)
+    # Baselines and waivers written before whole-document findings had their own form still match.
+    current, earlier = fingerprints(fa, a)
+    assert current == fingerprint(fa, a)
+    assert earlier == fingerprint_parts("PV001", a[:12], a, 0, 12) != current
+    span = Finding("a.md", 1, 1, 1, 13, "CL001", "claims", "error", "m", a[:12], offset=0, end_offset=12)
+    assert fingerprints(span, a) == (fingerprint(span, a),)
+
+
+def test_baseline_written_with_the_earlier_fingerprint_still_matches(tmp_path: Path) -> None:
+    from tests.conftest import check_text
+
+    text = "# Iron\n\nIron tablets cure tiredness in everyone.\n"
+    r = check_text(text, "markdown", select=("PV001",))
+    [f] = r.findings
+    assert f.data == {"scope": "document"}
+    r.path = str(tmp_path / "a.md")
+    entry = bl.Entry("a.md", "PV001", fingerprint_parts("PV001", f.match, text, f.offset, f.end_offset), f.match)
+    p = tmp_path / "base.json"
+    p.write_text(bl.dumps([entry]))
+    m = bl.Matcher(bl.load(p))
+    m.apply(r, lambda: text)
+    assert [x.status for x in r.findings] == ["baselined"]
+    assert m.report()["stale"] == 0
 
 
 def _result(path: str, text: str) -> tuple[FileResult, str]:
@@ -287,3 +319,38 @@ def test_corpus_findings_stay_baselined_when_paragraphs_are_inserted(tmp_path: P
     # The inserted sentences are plain, so at most a document-level finding (a grade) can have gone away.
     assert out["summary"]["gating"]["baseline"]["matched"] >= recorded - 2
     assert r.exit_code == 0
+
+
+def test_whole_document_findings_stay_baselined_when_every_title_changes(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the real rules: every file of the sample corpus gets a new title. No author, no date,
+    no sources, no risks, undisclosed interest, the grade and too-little-prose are still the same
+    findings about the same documents."""
+    import re
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("baseline", "corpus", "-o", "b.json").exit_code == 0
+    whole = {"PV001", "PV002", "PV003", "PV004", "PV005", "RD001", "RD004"}
+    recorded = [e for e in json.loads(Path("b.json").read_text())["entries"] if e["rule"] in whole]
+    assert len({e["rule"] for e in recorded}) >= 5
+    retitled = 0
+    for f in sorted(Path("corpus").iterdir()):
+        s = f.read_text(encoding="utf-8")
+        if f.suffix == ".md":
+            t = re.sub(r"(?m)^# .*$", "# Patient information sheet", s, count=1)
+        elif f.suffix == ".txt":
+            t = "Patient information sheet\n" + s.split("\n", 1)[1]
+        else:
+            t = re.sub(r"<h1([^>]*)>.*?</h1>", r"<h1\1>Patient information sheet</h1>", s, count=1, flags=re.S)
+        retitled += t != s
+        f.write_text(t, encoding="utf-8")
+    assert retitled == len(list(Path("corpus").iterdir()))
+    r = invoke("check", "corpus", "--baseline", "b.json", "-f", "json")
+    out = json.loads(r.stdout)
+    found = [f for fr in out["files"] for f in fr["findings"] if f["rule"] in whole]
+    assert len(found) >= len(recorded)
+    assert [(f["rule"], f["message"]) for f in found if f.get("status") != "baselined"] == []

@@ -139,6 +139,25 @@ def test_waiver_by_fingerprint(tmp_path: Path, test_rules: None) -> None:  # noq
     assert [f.status for f in r.findings] == ["open", "waived"]
 
 
+def test_waiver_pinned_to_a_whole_document_finding_by_either_fingerprint(tmp_path: Path) -> None:
+    from audit.gating.fingerprint import fingerprint_parts
+    from tests.conftest import check_text
+
+    text = "# Iron\n\nIron tablets cure tiredness in everyone.\n"
+    earlier = None
+    for pinned in ("current", "earlier"):
+        r = check_text(text, "markdown", select=("PV001",))
+        r.path = str(tmp_path / "docs" / "a.md")
+        [f] = r.findings
+        earlier = fingerprint_parts("PV001", f.match, text, f.offset, f.end_offset)
+        fp = fingerprint(f, text) if pinned == "current" else earlier
+        body = GOOD.replace('match = "Zorbix"', f'fingerprint = "{fp}"').replace('"TS001"', '"PV001"')
+        w = wv.load(write(tmp_path, body), TODAY)
+        w.apply(r, lambda: text)
+        assert [x.status for x in r.findings] == ["waived"], pinned
+    assert earlier != fingerprint(f, text)
+
+
 def test_cli_waivers_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test_rules: None) -> None:  # noqa: F811
     monkeypatch.chdir(tmp_path)
     Path("docs").mkdir()

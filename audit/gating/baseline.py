@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.gating.errors import GatingError
-from audit.gating.fingerprint import fingerprint
+from audit.gating.fingerprint import fingerprint, fingerprints
 
 VERSION = 1
 #: Matched text kept in an entry, for reviewers reading the file.
@@ -165,14 +165,16 @@ class Matcher:
         out = []
         for f in result.findings:
             if f.status == "open":
-                k = (path, f.rule, fingerprint(f, text))
-                if self.remaining.get(k, 0) > 0:
-                    self.remaining[k] -= 1
-                    self.matched += 1
-                    f = dataclasses.replace(
-                        f, status="baselined",
-                        status_detail={"by": "baseline", "baseline": str(self.baseline.file), "fingerprint": k[2]},
-                    )
+                for fp in fingerprints(f, text):  # the current form first, then an earlier one
+                    k = (path, f.rule, fp)
+                    if self.remaining.get(k, 0) > 0:
+                        self.remaining[k] -= 1
+                        self.matched += 1
+                        f = dataclasses.replace(
+                            f, status="baselined",
+                            status_detail={"by": "baseline", "baseline": str(self.baseline.file), "fingerprint": fp},
+                        )
+                        break
             out.append(f)
         result.findings = out
 

@@ -7,6 +7,10 @@ change when lines are inserted above the finding, when a paragraph is
 re-wrapped or when the file is renamed; it does change when the matched text
 or its immediate wording changes, which is when a reviewer should look again.
 
+A finding about the whole document (``data["scope"] == "document"``: no author,
+reading grade too high...) is shown at the title or the first claim, but that
+text is not what it reports: its fingerprint is its rule alone.
+
 The path is deliberately not part of the hash: baselines keep the path next to
 the fingerprint and match on both.
 """
@@ -79,10 +83,30 @@ def fingerprint_parts(rule: str, match: str, source: str | None, start: int, end
     return hashlib.sha256(blob).hexdigest()[:LENGTH]
 
 
+def _whole_document(finding: Any) -> bool:
+    data = finding.data
+    return isinstance(data, dict) and data.get("scope") == "document"
+
+
 def fingerprint(finding: Any, source_text: str | None) -> str:
     """Stable fingerprint of a :class:`audit.model.Finding` in the document ``source_text``.
 
     ``source_text`` is the decoded source the finding's offsets refer to; with
-    ``None`` only the rule and matched text are used.
+    ``None`` only the rule and matched text are used. A finding about the whole
+    document (``data["scope"] == "document"``: no author, grade too high...) is
+    identified by its rule alone, whatever text it is shown at.
     """
+    if _whole_document(finding):
+        return fingerprint_parts(finding.rule, "", None, 0, 0)
     return fingerprint_parts(finding.rule, finding.match, source_text, finding.offset, finding.end_offset)
+
+
+def fingerprints(finding: Any, source_text: str | None) -> tuple[str, ...]:
+    """:func:`fingerprint`, then the fingerprint that rule sets before 2026.12.1 gave the same
+    finding, if it differs: baselines and waivers written then still match."""
+    current = fingerprint(finding, source_text)
+    if not _whole_document(finding):
+        return (current,)
+    # A whole-document finding was identified by the text it is shown at, like any other.
+    earlier = fingerprint_parts(finding.rule, finding.match, source_text, finding.offset, finding.end_offset)
+    return (current,) if earlier == current else (current, earlier)

@@ -32,7 +32,7 @@ from typing import Any
 
 from audit.gating.baseline import key_path
 from audit.gating.errors import GatingError
-from audit.gating.fingerprint import fingerprint
+from audit.gating.fingerprint import fingerprints
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -194,7 +194,7 @@ class Waivers:
                         continue
                     if w.match is not None and _norm(w.match) != _norm(f.match):
                         continue
-                    if w.fingerprint is not None and w.fingerprint != fingerprint(f, text):
+                    if w.fingerprint is not None and w.fingerprint not in fingerprints(f, text):
                         continue
                     w.used += 1
                     self.waived += 1

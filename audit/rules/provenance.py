@@ -22,7 +22,7 @@ from typing import Any
 
 from audit.claims import evidence_of
 from audit.claims.lexicon import lexicons
-from audit.model import Document, Hit
+from audit.model import WHOLE_DOCUMENT, Document, Hit
 from audit.rules.base import Context, Example, Option, Rule, register
 from audit.rules.claims import claims_of
 
@@ -328,6 +328,7 @@ class MissingAuthor(Rule):
             s, e,
             "no author or medical reviewer: the article makes medical claims but says nobody wrote or checked it",
             "Add 'author' (and 'medically_reviewed_by') to the front matter or a byline with credentials (MD, RN, PhD).",
+            data=dict(WHOLE_DOCUMENT),
         )
 
 
@@ -356,7 +357,8 @@ class MissingDate(Rule):
             return
         s, e = _first_line(doc)
         yield Hit(s, e, "no date: the article does not say when it was written, updated or medically reviewed",
-                  "Add 'date' and 'last_reviewed' to the front matter, or a 'Last reviewed: Month YYYY' line.")
+                  "Add 'date' and 'last_reviewed' to the front matter, or a 'Last reviewed: Month YYYY' line.",
+                  data=dict(WHOLE_DOCUMENT))
 
 
 @register
@@ -394,7 +396,7 @@ class MissingSources(Rule):
         s, e = _first_line(doc)
         yield Hit(s, e, f"no sources: {n} medical claims and not one citation, reference or evidence link",
                   "Add a References section (with DOIs, PMIDs or links) and cite it where each claim is made.",
-                  data={"claims": n})
+                  data={"claims": n, **WHOLE_DOCUMENT})
 
 
 def _organisation_signals(doc: Document, settings: Any) -> list[tuple[int, int, str]]:
@@ -461,7 +463,7 @@ class UndisclosedCommercialInterest(Rule):
             s, e,
             f"the page promotes the provider of the treatments it describes ('{words}'{more}) but discloses no commercial interest",
             "Disclose who publishes the page and that it provides the treatments described (a 'Disclosure' or 'About us' note, or 'sponsor'/'disclosure' metadata).",
-            data={"signals": len(signals)},
+            data={"signals": len(signals), **WHOLE_DOCUMENT},
         )
 
 
@@ -503,7 +505,7 @@ class MissingRiskInformation(Rule):
             s, e,
             f"{len(benefit)} treatment benefit claims and no word about risks, side effects, complications or alternatives",
             "Describe the harms and side effects of each treatment, how often they happen, and the alternatives (including doing nothing).",
-            data={"benefit_claims": len(benefit)},
+            data={"benefit_claims": len(benefit), **WHOLE_DOCUMENT},
         )
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from audit.datafiles import data_lines
-from audit.model import Block, Document, Hit, Sentence
+from audit.model import WHOLE_DOCUMENT, Block, Document, Hit, Sentence
 from audit.rules.base import Context, Example, Option, Rule, register
 
 _NLM = "NIH National Library of Medicine, MedlinePlus: How to Write Easy-to-Read Health Materials (aim for 7th-8th grade or lower)"
@@ -140,7 +140,7 @@ class GradeAboveTarget(Rule):
                 f"Reading {kind} {_fmt(value)} ({label}) is {relation} of {_fmt(target)}{hardest}",
                 "Split long sentences and use everyday words; aim for sentences of about 15 words and "
                 "explain medical terms the first time they appear.",
-                data={"metric": metric, "value": value, "target": target},
+                data={"metric": metric, "value": value, "target": target, **WHOLE_DOCUMENT},
             )
         if ctx.options.get("per_section"):
             headings = {b.section: b for b in doc.blocks if b.kind == "heading"}
@@ -285,7 +285,8 @@ class TooShortToScore(Rule):
         if not r or r.get("scored") or not r.get("words_total"):
             return
         a, b = _anchor(doc)
-        yield Hit(a, b, r.get("notice", "Too little prose for a reliable grade"), None, data={"words": r.get("words", 0)})
+        yield Hit(a, b, r.get("notice", "Too little prose for a reliable grade"), None,
+                  data={"words": r.get("words", 0), **WHOLE_DOCUMENT})
 
 
 @lru_cache(maxsize=1)
