@@ -12,8 +12,9 @@ report :class:`Hit` objects in *source* offsets; the engine turns those into
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "table_cell")
@@ -221,7 +222,7 @@ class Document:
 #: Such a finding is shown at the document's start, but what it reports does not depend on the
 #: text there: its fingerprint (:mod:`audit.gating.fingerprint`) is its rule alone, so a new
 #: title does not make it look new to a baseline or waiver.
-WHOLE_DOCUMENT: dict[str, Any] = {"scope": "document"}
+WHOLE_DOCUMENT: Mapping[str, str] = MappingProxyType({"scope": "document"})
 
 
 @dataclass(frozen=True)
