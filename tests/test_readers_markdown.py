@@ -248,7 +248,7 @@ def test_seed_markdown_drafts_match_the_text_originals() -> None:
 
 
 _PIECES = [*"ab *_`[]()<>!&#;\\\n|-", "&amp;", "&#x2014;", "](http://u.v)", "<!-- c -->", "> ", "- ", "1. ", "\n\n",
-           "<a href='x'>", "</a>", "<p>", "</p>", "```\n", "| a | b |\n|---|---|\n", "---\n", "https://w.x/y "]
+           "<a href='x'>", "</a>", "<p>", "</p>", "> <div>", "</div>", "\\|", "```\n", "| a | b |\n|---|---|\n", "---\n", "https://w.x/y "]
 
 
 @settings(max_examples=300, deadline=None)
