@@ -354,3 +354,39 @@ def test_whole_document_findings_stay_baselined_when_every_title_changes(tmp_pat
     found = [f for fr in out["files"] for f in fr["findings"] if f["rule"] in whole]
     assert len(found) >= len(recorded)
     assert [(f["rule"], f["message"]) for f in found if f.get("status") != "baselined"] == []
+
+
+def test_moved_file_keeps_its_baselined_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A renamed article takes the entries of the file that no longer exists; a copy of an
+    article that still exists does not."""
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    (tmp_path / "content").mkdir()
+    shutil.copy(CORPUS / "knee-arthroscopy.txt", tmp_path / "content" / "knee.txt")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("baseline", "content", "-o", "b.json").exit_code == 0
+    recorded = sum(e["count"] for e in json.loads(Path("b.json").read_text())["entries"])
+    assert recorded > 5
+
+    Path("content/knee.txt").rename("content/knee-surgery.txt")
+    r = invoke("check", "content", "--baseline", "b.json", "-f", "json")
+    out = json.loads(r.stdout)
+    [fr] = out["files"]
+    assert fr["path"] == "content/knee-surgery.txt"
+    assert {f.get("status") for f in fr["findings"]} == {"baselined"}
+    assert {f["status_detail"].get("recorded_for") for f in fr["findings"]} == {"content/knee.txt"}
+    assert out["summary"]["gating"]["baseline"]["matched"] == recorded
+    assert out["summary"]["gating"]["baseline"]["stale"] == 0
+    assert r.exit_code == 0
+
+    # Back under its recorded name, with a copy beside it: the copy's findings are new.
+    Path("content/knee-surgery.txt").rename("content/knee.txt")
+    shutil.copy("content/knee.txt", "content/a-copy.txt")
+    r = invoke("check", "content", "--baseline", "b.json", "-f", "json")
+    by_path = {fr["path"]: fr["findings"] for fr in json.loads(r.stdout)["files"]}
+    assert all("status" not in f for f in by_path["content/a-copy.txt"])
+    assert {f.get("status") for f in by_path["content/knee.txt"]} == {"baselined"}
+    assert all("recorded_for" not in f["status_detail"] for f in by_path["content/knee.txt"])
+    assert r.exit_code == 1

@@ -4,6 +4,8 @@
 ``(path, rule, fingerprint)`` with a count; ``audit check --baseline FILE``
 marks findings that match an entry as ``baselined`` (each entry absorbs at
 most ``count`` findings) and reports entries that matched nothing as stale.
+A file the baseline does not name may use the entries of files that no longer
+exist: a moved or renamed article keeps its accepted findings.
 
 Paths in the file are POSIX paths relative to the folder of the baseline file,
 so the same baseline works from any working directory. The file is JSON,
@@ -154,6 +156,46 @@ class Matcher:
             self.remaining[k] = self.remaining.get(k, 0) + e.count
         self.seen_paths: set[str] = set()
         self.matched = 0
+        #: Every path the baseline names.
+        self._named = {e.path for e in baseline.entries}
+        #: Entries of files that no longer exist, by ``(rule, fingerprint)``: the findings of a
+        #: moved or renamed file are looked up there (built on first need).
+        self._gone: dict[tuple[str, str], list[str]] | None = None
+
+    def _gone_entries(self) -> dict[tuple[str, str], list[str]]:
+        if self._gone is None:
+            base = self.baseline.base_dir
+            exists: dict[str, bool] = {}
+            gone: dict[tuple[str, str], list[str]] = {}
+            for e in self.baseline.entries:
+                if e.path.startswith("<"):
+                    continue  # standard input: never on disk
+                if e.path not in exists:
+                    exists[e.path] = (base / e.path).exists()
+                if not exists[e.path]:
+                    paths = gone.setdefault((e.rule, e.fingerprint), [])
+                    if e.path not in paths:
+                        paths.append(e.path)
+            self._gone = gone
+        return self._gone
+
+    def _take(self, path: str, rule: str, fps: tuple[str, ...], moved: bool) -> tuple[str, str] | None:
+        """Use up one recorded finding for this file's finding: ``(fingerprint, recorded path)``,
+        or None. A file the baseline does not name (``moved``) may take the entries of a file
+        that no longer exists: it was moved or renamed, and its findings are no newer."""
+        for fp in fps:  # the current form first, then an earlier one
+            k = (path, rule, fp)
+            if self.remaining.get(k, 0) > 0:
+                self.remaining[k] -= 1
+                return fp, path
+        if moved:
+            for fp in fps:
+                for old in self._gone_entries().get((rule, fp), ()):
+                    k = (old, rule, fp)
+                    if self.remaining.get(k, 0) > 0:
+                        self.remaining[k] -= 1
+                        return fp, old
+        return None
 
     def apply(self, result: Any, source: Callable[[], str | None]) -> None:
         """Mark ``result``'s open findings that the baseline accepts as ``baselined``."""
@@ -162,19 +204,18 @@ class Matcher:
         if not any(f.status == "open" for f in result.findings):
             return
         text = source()
+        moved = path not in self._named
         out = []
         for f in result.findings:
             if f.status == "open":
-                for fp in fingerprints(f, text):  # the current form first, then an earlier one
-                    k = (path, f.rule, fp)
-                    if self.remaining.get(k, 0) > 0:
-                        self.remaining[k] -= 1
-                        self.matched += 1
-                        f = dataclasses.replace(
-                            f, status="baselined",
-                            status_detail={"by": "baseline", "baseline": str(self.baseline.file), "fingerprint": fp},
-                        )
-                        break
+                taken = self._take(path, f.rule, fingerprints(f, text), moved)
+                if taken is not None:
+                    fp, recorded = taken
+                    self.matched += 1
+                    detail = {"by": "baseline", "baseline": str(self.baseline.file), "fingerprint": fp}
+                    if recorded != path:
+                        detail["recorded_for"] = recorded
+                    f = dataclasses.replace(f, status="baselined", status_detail=detail)
             out.append(f)
         result.findings = out
 
