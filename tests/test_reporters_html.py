@@ -166,6 +166,20 @@ def test_overview_and_provenance(page):
     assert "@media print" in text
 
 
+def test_verdict_says_whether_the_run_was_gated():
+    from audit.engine import FileResult, input_finding
+
+    r = FileResult(path="bad.md", format="markdown", findings=[input_finding("bad.md", "IN002", "bad.md is binary")])
+    failing = htmlmod.unescape(render("html", [r], fail_on="error"))
+    assert '<span class="verdict fail">1 finding at or above “error”</span>' in failing
+    # With --fail-on never nothing fails, but "no findings at or above" would read as a clean bill.
+    ungated = htmlmod.unescape(render("html", [r], fail_on="never"))
+    assert '<span class="verdict off">Not gated: findings never fail this run (fail-on “never”)</span>' in ungated
+    assert "No findings at or above" not in ungated
+    clean = htmlmod.unescape(render("html", [FileResult(path="ok.md", format="markdown")], fail_on="error"))
+    assert '<span class="verdict pass">No findings at or above “error”</span>' in clean
+
+
 def test_unreadable_file_has_no_source_view():
     from audit.engine import FileResult, input_finding
 
