@@ -161,18 +161,19 @@ class Matcher:
         #: Entries of files that no longer exist, by ``(rule, fingerprint)``: the findings of a
         #: moved or renamed file are looked up there (built on first need).
         self._gone: dict[tuple[str, str], list[str]] | None = None
+        self._exists: dict[str, bool] = {}
+
+    def _deleted(self, path: str) -> bool:
+        """Whether a recorded file no longer exists (standard input never does; asked once a path)."""
+        if path not in self._exists:
+            self._exists[path] = path.startswith("<") or (self.baseline.base_dir / path).exists()
+        return not self._exists[path]
 
     def _gone_entries(self) -> dict[tuple[str, str], list[str]]:
         if self._gone is None:
-            base = self.baseline.base_dir
-            exists: dict[str, bool] = {}
             gone: dict[tuple[str, str], list[str]] = {}
             for e in self.baseline.entries:
-                if e.path.startswith("<"):
-                    continue  # standard input: never on disk
-                if e.path not in exists:
-                    exists[e.path] = (base / e.path).exists()
-                if not exists[e.path]:
+                if self._deleted(e.path):
                     paths = gone.setdefault((e.rule, e.fingerprint), [])
                     if e.path not in paths:
                         paths.append(e.path)
@@ -222,13 +223,12 @@ class Matcher:
     def stale(self) -> list[Entry]:
         """Entries that matched fewer findings than recorded, in files this run checked or that no longer exist."""
         out = []
-        base = self.baseline.base_dir
         for e in self.baseline.entries:
             k = (e.path, e.rule, e.fingerprint)
             left = self.remaining.get(k, 0)
             if left <= 0:
                 continue
-            if e.path in self.seen_paths or not (e.path.startswith("<") or (base / e.path).exists()):
+            if e.path in self.seen_paths or self._deleted(e.path):
                 take = min(left, e.count)
                 self.remaining[k] = left - take
                 out.append(Entry(e.path, e.rule, e.fingerprint, e.match, take))
