@@ -189,13 +189,17 @@ class Waivers:
         out = []
         for f in result.findings:
             if f.status == "open":
+                fps: tuple[str, ...] | None = None  # the finding's fingerprints, made on first need
                 for w in live:
                     if w.rule != f.rule:
                         continue
                     if w.match is not None and _norm(w.match) != _norm(f.match):
                         continue
-                    if w.fingerprint is not None and w.fingerprint not in fingerprints(f, text):
-                        continue
+                    if w.fingerprint is not None:
+                        if fps is None:
+                            fps = fingerprints(f, text)
+                        if w.fingerprint not in fps:
+                            continue
                     w.used += 1
                     self.waived += 1
                     f = dataclasses.replace(f, status="waived", status_detail=w.detail(str(self.file)))
