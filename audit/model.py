@@ -225,6 +225,12 @@ class Document:
 WHOLE_DOCUMENT: Mapping[str, str] = MappingProxyType({"scope": "document"})
 
 
+def about_whole_document(finding: Any) -> bool:
+    """Whether a finding (or hit) is about the whole document: its ``data`` holds :data:`WHOLE_DOCUMENT`."""
+    data = finding.data
+    return isinstance(data, dict) and data.get("scope") == "document"
+
+
 @dataclass(frozen=True)
 class Hit:
     """What a rule reports: a source span, a message and an optional fix."""

@@ -183,3 +183,29 @@ def test_cli_errors_exit_2(repo: Path, tmp_path: Path, monkeypatch: pytest.Monke
     r = check(".", "--changed-since", "HEAD")
     assert r.exit_code == 2 and "not inside a git repository" in r.output
     assert check(".", "--whole-files").exit_code == 2
+
+
+def test_whole_document_findings_count_when_the_file_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No author, no date, no sources and the grade are shown at the title, which the change did
+    not touch; they are about the whole document, so they count whenever the file changed."""
+    from tests.conftest import CORPUS
+
+    r = tmp_path / "repo"
+    r.mkdir()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    git(r, "init", "-q")
+    article = (CORPUS / "knee-arthroscopy.txt").read_text(encoding="utf-8")
+    (r / "a.txt").write_text(article, encoding="utf-8")
+    (r / "b.txt").write_text(article, encoding="utf-8")
+    commit(r, "base")
+    git(r, "tag", "base")
+    (r / "a.txt").write_text(article + "\nIron tablets cure tiredness in everyone.\n", encoding="utf-8")
+    monkeypatch.chdir(r)
+    result = CliRunner().invoke(cli, ["check", ".", "--changed-since", "base", "--no-cache", "-f", "json"],
+                                catch_exceptions=False)
+    [fr] = json.loads(result.stdout)["files"]  # b.txt did not change
+    rules = {(f["rule"], f["line"]) for f in fr["findings"]}
+    last = len((r / "a.txt").read_text(encoding="utf-8").splitlines())
+    assert {("PV001", 1), ("PV002", 1), ("PV003", 1), ("RD001", 1), ("CL001", last)} <= rules
+    # Findings on lines the change did not touch stay out.
+    assert all(line in (1, last) or (f, line) == ("PV005", 3) for f, line in rules)

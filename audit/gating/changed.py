@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.gating.errors import GatingError
+from audit.model import about_whole_document
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
@@ -190,8 +191,10 @@ class Filter:
             return
         kept = []
         for f in result.findings:
-            # A finding about the whole document (no matched text) counts when the file changed at all.
-            if (not f.match and ranges) or any(f.line <= hi and f.end_line >= lo for lo, hi in ranges):
+            # A finding about the whole document (no matched text, or one shown at the title: no
+            # author, the grade...) counts when the file changed at all.
+            whole = not f.match or about_whole_document(f)
+            if (whole and ranges) or any(f.line <= hi and f.end_line >= lo for lo, hi in ranges):
                 kept.append(f)
             else:
                 self.outside += 1

@@ -21,6 +21,8 @@ import hashlib
 import re
 from typing import Any
 
+from audit.model import about_whole_document
+
 #: Words of context taken on each side of the match.
 CONTEXT_WORDS = 4
 #: Hex digits kept from the SHA-256 digest.
@@ -83,11 +85,6 @@ def fingerprint_parts(rule: str, match: str, source: str | None, start: int, end
     return hashlib.sha256(blob).hexdigest()[:LENGTH]
 
 
-def _whole_document(finding: Any) -> bool:
-    data = finding.data
-    return isinstance(data, dict) and data.get("scope") == "document"
-
-
 def fingerprint(finding: Any, source_text: str | None) -> str:
     """Stable fingerprint of a :class:`audit.model.Finding` in the document ``source_text``.
 
@@ -96,7 +93,7 @@ def fingerprint(finding: Any, source_text: str | None) -> str:
     document (``data["scope"] == "document"``: no author, grade too high...) is
     identified by its rule alone, whatever text it is shown at.
     """
-    if _whole_document(finding):
+    if about_whole_document(finding):
         return fingerprint_parts(finding.rule, "", None, 0, 0)
     return fingerprint_parts(finding.rule, finding.match, source_text, finding.offset, finding.end_offset)
 
@@ -105,7 +102,7 @@ def fingerprints(finding: Any, source_text: str | None) -> tuple[str, ...]:
     """:func:`fingerprint`, then the fingerprint that rule sets before 2026.12.1 gave the same
     finding, if it differs: baselines and waivers written then still match."""
     current = fingerprint(finding, source_text)
-    if not _whole_document(finding):
+    if not about_whole_document(finding):
         return (current,)
     # A whole-document finding was identified by the text it is shown at, like any other.
     earlier = fingerprint_parts(finding.rule, finding.match, source_text, finding.offset, finding.end_offset)
