@@ -277,7 +277,7 @@ class ResultCache:
         self._dir_str = str(self.dir)
         self.cfg = cfg
         self.max_bytes = max_bytes_from_env() if max_bytes is None else max_bytes
-        self._result_fields = _field_names(FileResult, ("path", "document", "findings"))
+        self._result_fields = _field_names(FileResult, ("path", "document", "report", "findings"))
         self._finding_fields = _field_names(Finding, ("path",))
         self._finding_attrs = ("path", *self._finding_fields)
         self._fast_findings = _plain_dataclass(Finding) and [f.name for f in fields(Finding)] == list(self._finding_attrs)
@@ -379,7 +379,7 @@ class ResultCache:
         # tally, and the JSON report the stored record.
         result = FileResult.__new__(FileResult)
         state = vars(result)
-        state.update(path=display, words=words, document=None, _tally=tally)
+        state.update(path=display, words=words, document=None, report=None, _tally=tally)
         state["_load_result"] = lambda: self._load_result(inp, view[a : b - 1])
         state["_load_findings"] = lambda: self._load_findings(inp, display, view[b : c - 1], entry["tagged"])
         if tail_len is not None:
@@ -445,7 +445,7 @@ class ResultCache:
         Results of unreadable files, internal errors, and results whose text
         mentions their own path are not stored.
         """
-        if not result.sha256 or result.document is not None:
+        if not result.sha256 or result.document is not None or result.report is not None:
             return False
         for f in result.findings:
             if f.path != result.path or f.rule == "IN900" or (result.path and result.path in f.message):

@@ -79,6 +79,10 @@ class FileResult:
     words: int = 0
     #: Kept only when a report needs the text (HTML report); otherwise None.
     document: Document | None = field(default=None, repr=False)
+    #: What the document-reading reports need of a document checked in another process, which
+    #: does not send the document back: ``{"source": text, "claims": inventory rows}`` (see
+    #: :func:`audit.reporters._common.detach_document`). Never cached or written to a report.
+    report: dict[str, Any] | None = field(default=None, repr=False)
 
     # A result served from the cache holds its path and word count, and decodes the other
     # fields on first use (``_load_result``, ``_load_findings``: see ``__getattr__``). It
@@ -476,20 +480,23 @@ def finish(doc: Document, result: FileResult, settings: Settings, rules: list[ty
     return result
 
 
-def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_documents: bool = False, debug: bool = False, jobs: int = 1, cache: Any = None, executor: Any = None) -> Iterator[FileResult]:
+def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_documents: bool = False, debug: bool = False, jobs: int = 1, cache: Any = None, executor: Any = None, report_data: bool = False) -> Iterator[FileResult]:
     """Check inputs, yielding results in input order.
 
     ``jobs`` worker processes (0 = one per CPU), an incremental ``cache``
     (:class:`audit.cache.ResultCache`) and another ``executor`` (e.g. Dask)
     are handled by :func:`audit.parallel.run`; the output is the same.
+    ``report_data``: results keep what the reports that read documents need,
+    their document or, from a worker process, ``report`` (see :func:`audit.parallel.run`).
     """
     if jobs == 1 and cache is None and executor is None:
         for inp in inputs:
-            yield check_input(inp, cfg, select, ignore, keep_documents, debug)
+            yield check_input(inp, cfg, select, ignore, keep_documents or report_data, debug)
         return
     from audit.parallel import run as run_parallel
 
-    yield from run_parallel(inputs, cfg, select, ignore, keep_documents, debug, jobs=jobs, cache=cache, executor=executor)
+    yield from run_parallel(inputs, cfg, select, ignore, keep_documents, debug, jobs=jobs, cache=cache, executor=executor,
+                            report_data=report_data)
 
 
 @dataclass
@@ -561,11 +568,12 @@ def execute(
     ``postprocess`` callables receive each :class:`FileResult` before it is
     counted and reported (suppressions, baselines, waivers, changed lines).
     """
-    keep = any(getattr(r, "needs_documents", False) for r in reporters)
+    # Reporters that read the documents get them, or from worker processes what they need of them.
+    needs = any(getattr(r, "needs_documents", False) for r in reporters)
     summary = Summary(fail_on=fail_on)
     for r in reporters:
         r.begin()
-    for result in run(inputs, cfg, select, ignore, keep, debug, **(run_options or {})):
+    for result in run(inputs, cfg, select, ignore, False, debug, **(run_options or {}), report_data=needs):
         for hook in postprocess:
             hook(result)
         summary.add(result)

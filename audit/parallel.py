@@ -17,13 +17,15 @@ Executors are small objects with ``submit(batch) -> future`` (anything with a
   cluster (``--executor dask --scheduler ADDRESS``).
 
 Results cross process boundaries by pickling, so a :class:`FileResult` sent
-back never carries its parsed ``document``; runs whose reporters need the
-documents (the HTML report) are checked in this process.
+back never carries its parsed ``document``. For reporters that read the
+documents (the HTML report, the claims inventory) a worker sends back what they
+need of it instead, as ``FileResult.report`` (``report_data``).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -107,13 +109,26 @@ class Job:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     debug: bool = False
+    #: Send back, instead of each document, what the reports that read documents need of it
+    #: (``FileResult.report``).
+    report_data: bool = False
 
 
 def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
-    """Check a batch of inputs in this process (no documents kept)."""
+    """Check a batch of inputs in this process: no documents kept, but with ``job.report_data``
+    each result's ``report`` holds what the reports that read documents need of it."""
     from audit.engine import check_input
 
-    return [check_input(inp, job.cfg, job.select, job.ignore, False, job.debug) for inp in batch]
+    if not job.report_data:
+        return [check_input(inp, job.cfg, job.select, job.ignore, False, job.debug) for inp in batch]
+    from audit.reporters._common import detach_document
+
+    out = []
+    for inp in batch:
+        result = check_input(inp, job.cfg, job.select, job.ignore, True, job.debug)
+        detach_document(result, job.cfg.settings_for(inp.relpath), job.debug)
+        out.append(result)
+    return out
 
 
 class Executor(Protocol):
@@ -214,7 +229,7 @@ class LocalExecutor:
         import gc
         from concurrent.futures import ProcessPoolExecutor
 
-        job = Job(portable_config(self.job.cfg), self.job.select, self.job.ignore, self.job.debug)
+        job = dataclasses.replace(self.job, cfg=portable_config(self.job.cfg))
         gc.freeze()
         try:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(job, os.getpid()))
@@ -248,6 +263,7 @@ def run(
     jobs: int = 1,
     cache: ResultCache | None = None,
     executor: Executor | None = None,
+    report_data: bool = False,
 ) -> Iterator[FileResult]:
     """Check ``inputs``, yielding one :class:`FileResult` per input in input order.
 
@@ -256,19 +272,30 @@ def run(
     ``jobs == 1``, else a local pool of ``jobs`` processes). When
     ``keep_documents`` is set, everything is checked in this process and the
     cache is not used, because documents are neither cached nor sent between
-    processes. ``run`` owns ``executor``: it is closed when the run ends.
+    processes. ``report_data`` is for reports that read the documents (HTML,
+    claims inventory): it bypasses the cache and another executor too, but with
+    more than one job the files are checked in worker processes and each result
+    comes back with ``report`` (its text and claims inventory, see
+    :func:`audit.reporters._common.detach_document`) instead of its document.
+    ``run`` owns ``executor``: it is closed when the run ends.
     """
     job = Job(cfg, tuple(select), tuple(ignore), debug)
-    if keep_documents:
+    total = len(inputs) if hasattr(inputs, "__len__") else None  # type: ignore[arg-type]
+    workers = resolve_jobs(jobs)
+    if total is not None:
+        workers = min(workers, max(1, total))
+    if keep_documents or report_data:
+        # Documents are neither cached nor sent between processes; another executor is not used.
+        cache = None
         if executor is not None:
             executor.close()
-        cache = None
-        executor = InlineExecutor(job, keep_documents=True)
-    total = len(inputs) if hasattr(inputs, "__len__") else None  # type: ignore[arg-type]
+            executor = None
+        if keep_documents or workers <= 1:
+            executor = InlineExecutor(job, keep_documents=True)
+        else:
+            # Worker processes send back what the reports that read documents need of each one.
+            job = dataclasses.replace(job, report_data=True)
     if executor is None:
-        workers = resolve_jobs(jobs)
-        if total is not None:
-            workers = min(workers, max(1, total))
         executor = InlineExecutor(job) if workers <= 1 else LocalExecutor(job, workers)
     size = batch_size(total, executor.workers)
     # Checked in this process: hand each result on at once; else keep every worker busy.

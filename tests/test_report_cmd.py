@@ -157,3 +157,34 @@ def test_report_html_renders_the_hostile_draft_inert(project):
     assert "<img" not in html and "<svg onload" not in html and "<iframe" not in html
     assert 'href="javascript' not in html and "onerror=" not in html.replace("onerror=&#34;", "").replace("onerror=&quot;", "")
     assert "&lt;script&gt;window.__pwned" in html
+
+
+def test_report_with_worker_processes_is_the_same_report(tmp_path, monkeypatch):
+    """With --jobs 2 the documents stay in the workers; what the HTML report and the claims
+    inventory need of them comes back instead, so every artefact is the same but for the time
+    and command line it records."""
+    import re
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    for jobs in ("1", "2"):
+        res = invoke("report", "corpus", "-o", f"out{jobs}", "--fail-on", "never", "--jobs", jobs)
+        assert res.exit_code == 0, res.output
+
+    def comparable(text: str) -> str:
+        text = re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d| UTC)?", "TIME", text)
+        return re.sub(r"audit report corpus -o out\d[^<\"]*", "COMMAND", text)
+
+    for name in ARTEFACTS:
+        one = (tmp_path / "out1" / name).read_text(encoding="utf-8")
+        two = (tmp_path / "out2" / name).read_text(encoding="utf-8")
+        assert comparable(one) == comparable(two), name
+    page = (tmp_path / "out2" / "index.html").read_text(encoding="utf-8")
+    # The source view and the claims inventory are there, not just the findings.
+    assert "Knee arthroscopy permanently cures knee pain" in page
+    assert page.count('<table class="claims-table">') >= 5
+    rows = list(csv.reader(io.StringIO((tmp_path / "out2" / "claims.csv").read_text(encoding="utf-8"))))
+    assert len(rows) > 100

@@ -59,13 +59,14 @@ def target(folder: Path, name: str) -> Path:
 
 
 def write_reports(inputs: list[Any], cfg: Any, folder: Path, options: Any, select: list[str], ignore: list[str],
-                  fail_on: str, gate: Any = None, progress: Any = None, debug: bool = False) -> Any:
+                  fail_on: str, gate: Any = None, progress: Any = None, debug: bool = False, jobs: int = 1) -> Any:
     """Check ``inputs`` once and write every artefact into ``folder``; return the summary.
 
     Each file is written to a temporary file beside its target and renamed over
     it only after the whole run succeeded: an error leaves the previous reports
     untouched. ``gate`` is an :class:`audit.gating.Gating` (suppressions,
-    baselines, waivers) or None.
+    baselines, waivers) or None. With ``jobs`` above 1 the files are checked in
+    that many worker processes; the reports are the same.
     """
     import importlib
 
@@ -78,7 +79,8 @@ def write_reports(inputs: list[Any], cfg: Any, folder: Path, options: Any, selec
             out = stack.enter_context(atomic_writer(target(folder, name), devices=False))
             reporters.append(getattr(importlib.import_module(f"audit.reporters.{module}"), cls)(out, options))
         hooks = gate if gate is not None else ()
-        return execute(inputs, cfg, reporters, select, ignore, fail_on, postprocess=hooks, progress=progress, debug=debug)
+        return execute(inputs, cfg, reporters, select, ignore, fail_on, postprocess=hooks, progress=progress, debug=debug,
+                       run_options={"jobs": jobs})
 
 
 @click.command("report")
@@ -90,7 +92,8 @@ def write_reports(inputs: list[Any], cfg: Any, folder: Path, options: Any, selec
 @click.option("--waivers", "waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Accept findings listed in this waiver file; default: config's waivers.")
 @click.option("--title", default=None, metavar="TEXT", help="Title of the HTML report.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool) -> None:
+@click.option("--jobs", "-j", "jobs", default=None, metavar="N", help="Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). The reports are identical.")
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool, jobs: str | None) -> None:
     """Write the review reports for PATHS from one run.
 
     \b
@@ -135,8 +138,15 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         from audit.cli.cmd_check import _progress
 
         progress = _progress(len(inputs))
+    from audit.parallel import resolve_jobs
+
     try:
-        summary = write_reports(inputs, cfg, folder, opts, sel, ign, threshold, gate, progress, debug)
+        n_jobs = resolve_jobs(jobs if jobs is not None else cfg.jobs)
+    except ValueError:
+        fail(f"--jobs {jobs}: expected a whole number >= 0, or auto")
+        raise  # unreachable
+    try:
+        summary = write_reports(inputs, cfg, folder, opts, sel, ign, threshold, gate, progress, debug, n_jobs)
     except OSError as e:
         fail(f"cannot write the reports in {folder} ({e.strerror or e}); existing reports were left unchanged")
         raise  # unreachable

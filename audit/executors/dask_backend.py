@@ -50,14 +50,14 @@ class DaskExecutor:
             raise ExecutorError(
                 "the Dask executor needs the 'dask' extra: pip install 'audit-health[dask]'"
             ) from None
-        from audit.parallel import Job, portable_config
+        from audit.parallel import portable_config
 
         self.job = job
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError) as e:
             raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {e}") from None
-        portable = Job(portable_config(job.cfg), job.select, job.ignore, job.debug)
+        portable = dataclasses.replace(job, cfg=portable_config(job.cfg))
         self._job_future = self.client.scatter(portable, broadcast=True, hash=False)
         threads = sum(self.client.nthreads().values())
         self.workers = max(1, threads)

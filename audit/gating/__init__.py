@@ -50,6 +50,9 @@ def source_of(result: Any) -> str | None:
     doc = getattr(result, "document", None)
     if doc is not None:
         return str(doc.source)
+    report = getattr(result, "report", None)  # a document kept in a worker process
+    if report is not None and report.get("source") is not None:
+        return str(report["source"])
     path = getattr(result, "path", "")
     if not path or path.startswith("<") or not os.path.isfile(path):
         return None

@@ -88,12 +88,25 @@ class ClaimsUnavailable(Exception):
     """The claims inventory is not part of this installation."""
 
 
+class InventoryError(Exception):
+    """The claims inventory of a file checked in another process could not be built there."""
+
+
 def claims_inventory(result: Any, options: Any) -> list[dict[str, Any]]:
     """Every claim in the result's document (:func:`audit.claims.inventory`).
 
     Returns ``[]`` when the document was not kept (unreadable files). Raises
-    :class:`ClaimsUnavailable` when the claims analysis is not installed.
+    :class:`ClaimsUnavailable` when the claims analysis is not installed. For a
+    file checked in another process the inventory comes with the result
+    (``result.report``, see :func:`detach_document`).
     """
+    report = result.report if result.document is None else None
+    if report is not None:
+        if "claims_unavailable" in report:
+            raise ClaimsUnavailable(report["claims_unavailable"])
+        if "claims_error" in report:
+            raise InventoryError(report["claims_error"])
+        return list(report["claims"])
     try:
         from audit.claims import inventory
     except ImportError as e:
@@ -101,3 +114,37 @@ def claims_inventory(result: Any, options: Any) -> list[dict[str, Any]]:
     if result.document is None:
         return []
     return list(inventory(result.document, settings_for(result, options)))
+
+
+def document_source(result: Any) -> str | None:
+    """The decoded text of the result's file, if the run kept it (see :func:`detach_document`)."""
+    if result.document is not None:
+        return str(result.document.source)
+    report = result.report
+    return None if report is None else report.get("source")
+
+
+def detach_document(result: Any, settings: Any, debug: bool = False) -> None:
+    """Replace ``result.document`` by what the reports that read documents need of it.
+
+    A worker process calls this instead of sending the document back: ``result.report``
+    gets the source text and the claims inventory (or why it could not be built), which
+    :func:`claims_inventory` and :func:`document_source` hand to the reporters.
+    """
+    doc = result.document
+    if doc is None:
+        return
+    report: dict[str, Any] = {"source": doc.source}
+    try:
+        from audit.claims import inventory
+    except ImportError as e:
+        report["claims_unavailable"] = str(e)
+    else:
+        try:
+            report["claims"] = list(inventory(doc, settings))
+        except Exception as e:  # reported per file, as when the report builds it
+            if debug:
+                raise
+            report["claims_error"] = f"{type(e).__name__}: {e}"
+    result.report = report
+    result.document = None

@@ -29,7 +29,7 @@ from typing import Any
 
 from audit.model import CATEGORIES, SEVERITIES, SEVERITY_RANK
 from audit.reporters import Reporter as Base
-from audit.reporters._common import ClaimsUnavailable, claims_inventory, display_relative
+from audit.reporters._common import ClaimsUnavailable, InventoryError, claims_inventory, display_relative, document_source
 
 SUPPORT_LEVELS = ("none", "vague", "named", "cited")
 SUPPORT_LABEL = {"none": "Unsupported", "vague": "Vague", "named": "Named source", "cited": "Cited"}
@@ -197,7 +197,8 @@ class Reporter(Base):
         except Exception as e:  # one file's analysis must not lose the whole report
             if self.options.extra.get("debug"):
                 raise
-            return None, f"The claims inventory could not be built for this file ({type(e).__name__}: {e})."
+            why = str(e) if isinstance(e, InventoryError) else f"{type(e).__name__}: {e}"  # (built in a worker)
+            return None, f"The claims inventory could not be built for this file ({why})."
 
     def file(self, result: Any) -> None:
         idx = len(self._articles) + 1
@@ -205,6 +206,7 @@ class Reporter(Base):
         path = display_relative(result.path, self.options.root)
         metric = self.options.extra.get("readability_metric", "smog_index")
         read = result.readability or {}
+        source = document_source(result)
         findings = sorted(result.findings, key=lambda f: (f.line, f.column, -SEVERITY_RANK.get(f.severity, 0), f.rule))
         recs = []
         spans = []
@@ -217,7 +219,7 @@ class Reporter(Base):
                 "id": fid, "rule": f.rule, "name": f.name, "category": f.category, "severity": f.severity,
                 "message": f.message, "fix": f.fix or "", "line": f.line, "column": f.column,
                 "end_line": f.end_line, "end_column": f.end_column, "match": f.match, "status": f.status,
-                "highlighted": f.end_offset > f.offset and result.document is not None,
+                "highlighted": f.end_offset > f.offset and source is not None,
             }
             recs.append(rec)
             if f.status == "open":
@@ -229,9 +231,9 @@ class Reporter(Base):
                 "x": f.fix or "", "l": f.line, "k": f.column, "st": f.status,
             }
         lines: list[dict[str, Any]] = []
-        if result.document is not None:
+        if source is not None:
             by_id = {r["id"]: r for r in recs}
-            for no, segs in enumerate(segments(result.document.source, spans), start=1):
+            for no, segs in enumerate(segments(source, spans), start=1):
                 out = []
                 for text, ids in segs:
                     if not ids:
@@ -261,7 +263,7 @@ class Reporter(Base):
             "words": result.words or read.get("words") or 0,
             "grade": _number(read.get(metric)), "text_standard": read.get("text_standard"),
             "readability": {k: v for k, v in read.items() if _number(v) is not None or isinstance(v, str)},
-            "counts": counts, "findings": recs, "lines": lines, "has_source": result.document is not None,
+            "counts": counts, "findings": recs, "lines": lines, "has_source": source is not None,
             "claims": None if claims is None else [_claim_row(c) for c in claims], "claims_error": claims_error,
             "claims_total": summary.get("total", sum(by_support.values()) if by_support else None),
             "by_support": by_support, "promotion": _number(promotion.get("score")),
