@@ -377,16 +377,14 @@ def _validate_section(data: dict[str, Any], source: str, prefix: str, top: bool)
 
 
 def _compile_patterns(patterns: list[str], source: str, key: str) -> Any:
-    import pathspec
-
-    from audit.safety import path_pattern_problem
+    from audit.safety import path_pattern_problem, path_spec
 
     for pattern in patterns:
         problem = path_pattern_problem(pattern)
         if problem:
             raise ConfigError(source, key, problem)
     try:
-        return pathspec.GitIgnoreSpec.from_lines(patterns)
+        return path_spec(patterns)
     except Exception as e:  # pathspec raises several types for bad patterns
         raise ConfigError(source, key, f"bad pattern: {e}") from None
 

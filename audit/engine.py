@@ -223,9 +223,9 @@ def _walk_inputs(paths: list[str], globs: dict[str, list[str]], cfg: Config, std
         if not patterns:
             return False
         if key not in specs:
-            import pathspec
+            from audit.safety import path_spec
 
-            specs[key] = pathspec.GitIgnoreSpec.from_lines(patterns)
+            specs[key] = path_spec(patterns)
         return bool(specs[key].match_file(rel))
 
     root = cfg.root.resolve()

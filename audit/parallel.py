@@ -68,9 +68,9 @@ class _Patterns:
 
     def match_file(self, path: str) -> bool:
         if self._spec is None:
-            import pathspec
+            from audit.safety import path_spec
 
-            self._spec = pathspec.GitIgnoreSpec.from_lines(self.lines)
+            self._spec = path_spec(self.lines)
         return bool(self._spec.match_file(path))
 
     def __getstate__(self) -> dict[str, Any]:

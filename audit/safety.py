@@ -25,7 +25,7 @@ import re
 import signal
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 #: Seconds one document may take (reading, parsing, rules); over it, checking stops with IN004.
@@ -163,6 +163,24 @@ def _in_import_or_finalizer(frame: Any) -> bool:
     return False
 
 _STAR_RUN = re.compile(r"\*+")
+
+
+def path_spec(lines: Iterable[str]) -> Any:
+    """A ``pathspec.GitIgnoreSpec`` of gitignore-style pattern lines.
+
+    pathspec turns each pattern into a regular expression; for a pattern such as
+    ``a[[b]`` or ``x[a&&b]`` Python's ``re`` then warns (``FutureWarning``) that a
+    later Python may read that character set differently. The patterns mean today
+    what gitignore says they mean, and the warning, which names a file inside the
+    installed library, is no message for a user: it is silenced here.
+    """
+    import warnings
+
+    import pathspec
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return pathspec.GitIgnoreSpec.from_lines(list(lines))
 
 
 def path_pattern_problem(pattern: str) -> str | None:

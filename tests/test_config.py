@@ -120,3 +120,22 @@ def test_files_with_different_settings_in_one_run_each_get_their_own(tmp_path: P
         assert seen["plain", f"a{i}.md"] == [("warning", "Sentence has 28 words (limit 25)")]
         assert seen["strict", f"a{i}.md"] == [("error", "Sentence has 28 words (limit 10)")]
         assert seen["quiet", f"a{i}.md"] == []
+
+
+def test_patterns_python_may_read_differently_one_day_do_not_warn(tmp_path: Path) -> None:
+    """pathspec's regular expression for "a[[b]" makes Python's re warn (FutureWarning) about
+    a possible nested set: a library's warning naming one of its files, no message for a user."""
+    import uuid
+    import warnings
+
+    from audit.safety import path_spec
+
+    tag = uuid.uuid4().hex  # a pattern re has not compiled (and cached) before
+    p = write(tmp_path / "audit.toml", f'exclude = ["{tag}[[b]c", "x{tag}[a&&b]"]\n')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cfg = load_file(p)
+        spec = path_spec([f"y{tag}[[b]"])
+    assert [str(w.message) for w in caught] == []
+    assert cfg.exclude == (f"{tag}[[b]c", f"x{tag}[a&&b]")
+    assert spec.match_file(f"y{tag}[") and not spec.match_file(f"y{tag}c")

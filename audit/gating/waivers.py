@@ -109,9 +109,8 @@ def _text(value: Any, where: str) -> str:
 
 def parse(data: Any, name: str) -> list[Waiver]:
     """Validate the TOML data of a waiver file (``name`` is used in error messages)."""
-    import pathspec
-
     from audit.rules.base import get_rule
+    from audit.safety import path_spec
 
     if not isinstance(data, dict):
         raise GatingError(f"{name}: expected a table")
@@ -138,7 +137,7 @@ def parse(data: Any, name: str) -> list[Waiver]:
             raise GatingError(f"{where}.rule: {rule_name!r} is not a rule id or name (see `audit rules`)")
         path = _text(w["path"], f"{where}.path")
         try:
-            spec = pathspec.GitIgnoreSpec.from_lines([path])
+            spec = path_spec([path])
         except (ValueError, TypeError) as e:  # pathspec: GitWildMatchPatternError is a ValueError
             raise GatingError(f"{where}.path: bad pattern: {e}") from None
         match = _text(w["match"], f"{where}.match") if "match" in w else None
