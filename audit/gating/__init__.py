@@ -47,12 +47,11 @@ __all__ = ["Gating", "GatingError", "describe_status", "fingerprint", "postproce
 
 def source_of(result: Any) -> str | None:
     """The decoded text of a checked file: the kept document's, else read again from disk."""
-    doc = getattr(result, "document", None)
-    if doc is not None:
-        return str(doc.source)
-    report = getattr(result, "report", None)  # a document kept in a worker process
-    if report is not None and report.get("source") is not None:
-        return str(report["source"])
+    from audit.reporters._common import document_source
+
+    kept = document_source(result)
+    if kept is not None:
+        return kept
     path = getattr(result, "path", "")
     if not path or path.startswith("<") or not os.path.isfile(path):
         return None

@@ -118,9 +118,10 @@ def claims_inventory(result: Any, options: Any) -> list[dict[str, Any]]:
 
 def document_source(result: Any) -> str | None:
     """The decoded text of the result's file, if the run kept it (see :func:`detach_document`)."""
-    if result.document is not None:
-        return str(result.document.source)
-    report = result.report
+    doc = getattr(result, "document", None)
+    if doc is not None:
+        return str(doc.source)
+    report = getattr(result, "report", None)
     return None if report is None else report.get("source")
 
 
