@@ -7,6 +7,7 @@ import enum
 import functools
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from pathlib import Path
@@ -381,3 +382,112 @@ def test_atomic_write_keeps_the_old_file_on_error(tmp_path, article):
         fh.write(render("sarif", [article]))
     assert json.loads(target.read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert target.stat().st_mode & 0o044  # readable like any other file, not private
+
+
+# -- streamed formats: same text, flat memory ----------------------------------------------------------------------------
+
+
+def _streamed_results(article):
+    doc = document("# Title\n\nThis cures\u2028cancer, 100% \"proven\" \u2019 safe.\n", path="docs/other.md")
+    f = find(doc, "cures", CLAIM, "error")
+    import dataclasses
+
+    f = dataclasses.replace(f, data={"scope": "document", "cues": ("cures", "100%"), "n": 2})
+    other = result(doc, [f, find(doc, "100%", PROMO, "info", status="waived")])
+    no_findings = result(document("Plain words.\n", path="docs/plain.md"), [])
+    return [article, no_findings, other, no_findings]
+
+
+@pytest.mark.parametrize("spool_bytes", [None, 1])
+def test_sarif_log_is_json_dumps_of_the_whole_log(article, monkeypatch, spool_bytes):
+    # Streamed artifacts and results (kept in memory, or in temporary files from the first byte)
+    # give exactly the text json.dumps writes for the whole log.
+    import audit.reporters
+
+    if spool_bytes is not None:
+        monkeypatch.setattr(audit.reporters, "SPOOL_MEMORY", spool_bytes)
+    for results in (_streamed_results(article), [], [_streamed_results(article)[1]]):
+        out = render("sarif", results)
+        log = json.loads(out)
+        assert out == json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+        run = log["runs"][0]
+        assert [a["location"]["uri"] for a in run["artifacts"]] == [r.path for r in results]
+        assert [r["ruleId"] for r in run["results"]] == [f.rule for r in results for f in r.findings]
+        assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["index"] for r in run["results"]] == [
+            i for i, r in enumerate(results) for _ in r.findings
+        ]
+    data = json.loads(render("sarif", _streamed_results(article)))["runs"][0]["results"][-2]["properties"]["data"]
+    assert data == {"scope": "document", "cues": ["cures", "100%"], "n": 2}
+
+
+@pytest.mark.parametrize("spool_bytes", [None, 1])
+def test_junit_is_the_whole_tree_indented_at_once(article, monkeypatch, spool_bytes):
+    import audit.reporters
+
+    if spool_bytes is not None:
+        monkeypatch.setattr(audit.reporters, "SPOOL_MEMORY", spool_bytes)
+    for results in (_streamed_results(article), [], [_streamed_results(article)[1]]):
+        xml = render("junit", results, fail_on="warning")
+        head, body = xml.split("\n", 1)
+        assert head == '<?xml version="1.0" encoding="UTF-8"?>'
+        tree = ET.fromstring(body)
+        ET.indent(tree)
+        assert body == ET.tostring(tree, encoding="unicode") + "\n"
+        cases = tree.findall("testsuite/testcase")
+        assert [c.get("file") for c in cases] == [r.path for r in results]
+        assert tree.find("testsuite").get("tests") == str(len(results))
+
+
+def test_html_page_is_the_same_when_spooled_to_disk(article, monkeypatch):
+    import audit.reporters
+
+    def page():
+        text = render("html", _streamed_results(article), readability_metric="smog_index", readability_target=8.0)
+        # The generation time is the only part that may differ between two renderings.
+        return re.sub(r"\d{4}-\d\d-\d\d[T ][\d:]+(?:\+00:00| UTC)", "TIME", text)
+
+    in_memory = page()
+    monkeypatch.setattr(audit.reporters, "SPOOL_MEMORY", 1)
+    assert page() == in_memory
+    data = json.loads(re.search(r'<script type="application/json" id="audit-data">(.*?)</script>', in_memory, re.S).group(1))
+    assert sorted(data["findings"], key=int) == [str(i) for i in range(sum(len(r.findings) for r in _streamed_results(article)))]
+    assert in_memory.count('<section class="article"') == 4
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "html", "json"])
+def test_streamed_reports_do_not_hold_findings(fmt, monkeypatch):
+    # Memory flat as a run grows: after the first files, each further file (here with 60 findings
+    # and its text) leaves at most a small record behind in the reporter, not its findings.
+    import dataclasses
+    import tracemalloc
+
+    import audit.reporters
+    from tests.reporting_fixtures import summarise
+
+    monkeypatch.setattr(audit.reporters, "SPOOL_MEMORY", 1)
+    text = "".join(f"Paragraph {i}: this cure works for everyone, buy now.\n\n" for i in range(30))
+    doc = document(text)
+    fs = [find(doc, "cure works", CLAIM, "error", nth=i) for i in range(30)]
+    fs += [find(doc, "buy now", PROMO, "warning", nth=i) for i in range(30)]
+    base = result(doc, fs)
+    out = io.StringIO()
+    rep = audit.reporters.get(fmt)(out, audit.reporters.ReportOptions(config_digest="c" * 64))
+    rep.begin()
+
+    def feed(start, n):
+        for i in range(start, start + n):
+            rep.file(dataclasses.replace(base, path=f"docs/a{i}.md"))
+            out.seek(0)
+            out.truncate()  # what was written is the output's business, not the reporter's
+
+    feed(0, 20)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        feed(20, 100)
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    assert grown / 100 < 2000, f"{fmt}: {grown / 100:.0f} bytes kept per file"
+    rep.end(summarise([base]))

@@ -2,8 +2,10 @@
 
 A reporter is streamed: :meth:`Reporter.begin`, then :meth:`Reporter.file` for
 each :class:`audit.engine.FileResult` in order, then :meth:`Reporter.end` with
-the :class:`audit.engine.Summary`. Formats that need the whole run (an HTML
-page) collect what they need in ``file``. Each module ``audit/reporters/<name>.py``
+the :class:`audit.engine.Summary`. Formats whose totals or index come before
+the per-file parts (SARIF, JUnit, the HTML page) write each file's part as it
+arrives into a :class:`Spool` and put it in place at the end, so memory stays
+flat however many files a run has. Each module ``audit/reporters/<name>.py``
 defines ``Reporter``; :func:`get` finds it by format name.
 """
 
@@ -13,6 +15,7 @@ import contextlib
 import importlib
 import os
 import pkgutil
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -58,6 +61,42 @@ class Reporter:
 
     def end(self, summary: Any) -> None:
         """Called once after the last file."""
+
+
+#: Bytes (about) a :class:`Spool` keeps in memory before it moves to a temporary file.
+SPOOL_MEMORY = 4 * 1024 * 1024
+
+
+class Spool:
+    """Text written while a run streams and copied into the output at the end.
+
+    Held in memory up to about ``max_size`` bytes (default :data:`SPOOL_MEMORY`),
+    then in an anonymous temporary file (in ``TMPDIR``; removed when closed or when
+    the process ends, even if it is killed), so a report's memory does not grow
+    with the number of files; the temporary space needed is about the size of the
+    part spooled.
+    """
+
+    def __init__(self, max_size: int | None = None) -> None:
+        size = SPOOL_MEMORY if max_size is None else max_size
+        self._file = tempfile.SpooledTemporaryFile(max_size=size, mode="w+", encoding="utf-8", newline="")
+        #: Whether anything was written.
+        self.used = False
+
+    def write(self, text: str) -> None:
+        if text:
+            self._file.write(text)
+            self.used = True
+
+    def copy_to(self, out: IO[str]) -> None:
+        """Write everything spooled so far to ``out``."""
+        self._file.flush()
+        self._file.seek(0)
+        shutil.copyfileobj(self._file, out, 1 << 20)  # type: ignore[misc]
+        self._file.seek(0, os.SEEK_END)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def available() -> list[str]:

@@ -8,6 +8,12 @@ with every finding highlighted in place, the findings beside it (click one to
 jump to its highlight), the article's claims inventory, and provenance for the
 record (tool and rule-set versions, config hash, time, SHA-256 of every input).
 
+The page is streamed: each article's section and its findings' data for the
+script are rendered as its file arrives, into :class:`audit.reporters.Spool`
+files, and only a small record per article (path, counts, grade, hash) is kept
+for the overview, which comes first on the page and is written at the end. A
+report's memory does not grow with its articles' text and findings.
+
 Article text is untrusted. The page is rendered by Jinja2 with autoescaping,
 the inline data for the script is JSON with ``<``, ``>``, ``&``, U+2028 and
 U+2029 escaped, and a Content-Security-Policy allows only the report's own
@@ -29,12 +35,17 @@ from typing import Any
 
 from audit.model import CATEGORIES, SEVERITIES, SEVERITY_RANK
 from audit.reporters import Reporter as Base
+from audit.reporters import Spool
 from audit.reporters._common import ClaimsUnavailable, InventoryError, claims_inventory, display_relative, document_source
 
 SUPPORT_LEVELS = ("none", "vague", "named", "cited")
 SUPPORT_LABEL = {"none": "Unsupported", "vague": "Vague", "named": "Named source", "cited": "Cited"}
 SEVERITY_LABEL = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 CHART_LABELLED_MAX = 60
+#: Where the spooled parts go in the rendered page (markup the page's text cannot contain:
+#: every value it shows is escaped).
+_ARTICLES_MARK = "<!--audit:articles-->"
+_DATA_MARK = "<!--audit:data-->"
 
 
 def safe_json(obj: Any) -> str:
@@ -171,18 +182,33 @@ def _chart(articles: list[dict[str, Any]], metric: str, target: float) -> dict[s
             "metric": metric, "missing": len(articles) - len(pts), "plot_end": label_w + plot_w if labelled else width - 30}
 
 
+#: What the overview, the chart and the provenance table read of each article.
+_OVERVIEW_KEYS = ("idx", "anchor", "path", "format", "sha256", "words", "grade", "counts", "by_support", "promotion")
+
+
 class Reporter(Base):
-    """Collects each article (source, findings, claims) and renders the page at the end."""
+    """Renders each article as it comes; writes the page around them at the end."""
 
     needs_documents = True
 
     def begin(self) -> None:
+        #: One small record per article, for the overview table, the chart and the hashes.
         self._articles: list[dict[str, Any]] = []
-        self._findings: dict[str, dict[str, Any]] = {}
+        self._sections = Spool()
+        self._data = Spool()
         self._next_id = 0
         self._claims_note: str | None = None
         self._rules: dict[str, str] = {}
+        self._categories: set[str] = set()
+        self._any_suppressed = False
+        self._claims_totals = dict.fromkeys(SUPPORT_LEVELS, 0)
         self._started = datetime.now(timezone.utc)
+        self._env = self._environment()
+        self._article_template = self._env.get_template("article.html.j2")
+        metric = self.options.extra.get("readability_metric", "smog_index")
+        self._article_context = {
+            "metric_label": metric.replace("_", " "), "support_levels": SUPPORT_LEVELS, "support_label": SUPPORT_LABEL,
+        }
 
     # -- collecting ------------------------------------------------------
 
@@ -210,6 +236,7 @@ class Reporter(Base):
         findings = sorted(result.findings, key=lambda f: (f.line, f.column, -SEVERITY_RANK.get(f.severity, 0), f.rule))
         recs = []
         spans = []
+        data: list[str] = []
         counts = dict.fromkeys(SEVERITIES, 0)
         for f in findings:
             fid = self._next_id
@@ -226,10 +253,15 @@ class Reporter(Base):
                 counts[f.severity] = counts.get(f.severity, 0) + 1
             if rec["highlighted"]:
                 spans.append((f.offset, f.end_offset, fid))
-            self._findings[str(fid)] = {
+            data.append(safe_json(str(fid)) + ":" + safe_json({
                 "r": f.rule, "n": f.name, "c": f.category, "s": f.severity, "m": f.message,
                 "x": f.fix or "", "l": f.line, "k": f.column, "st": f.status,
-            }
+            }))
+            self._categories.add(f.category)
+            if f.status != "open":
+                self._any_suppressed = True
+        if data:
+            self._data.write(("," if self._data.used else "") + ",".join(data))
         lines: list[dict[str, Any]] = []
         if source is not None:
             by_id = {r["id"]: r for r in recs}
@@ -258,7 +290,9 @@ class Reporter(Base):
                 k: v for k, v in by_support.items() if k not in SUPPORT_LEVELS
             }
         promotion = result.extras.get("promotion") or {}
-        self._articles.append({
+        for k, v in by_support.items():
+            self._claims_totals[k] = self._claims_totals.get(k, 0) + int(v or 0)
+        article = {
             "idx": idx, "anchor": anchor, "path": path, "format": result.format, "sha256": result.sha256,
             "words": result.words or read.get("words") or 0,
             "grade": _number(read.get(metric)), "text_standard": read.get("text_standard"),
@@ -267,7 +301,9 @@ class Reporter(Base):
             "claims": None if claims is None else [_claim_row(c) for c in claims], "claims_error": claims_error,
             "claims_total": summary.get("total", sum(by_support.values()) if by_support else None),
             "by_support": by_support, "promotion": _number(promotion.get("score")),
-        })
+        }
+        self._sections.write(self._article_template.render(a=article, **self._article_context) + "\n")
+        self._articles.append({k: article[k] for k in _OVERVIEW_KEYS})
 
     # -- rendering -------------------------------------------------------
 
@@ -286,22 +322,19 @@ class Reporter(Base):
         return env
 
     def render(self, summary: Any) -> str:
-        """The whole page."""
+        """The page around the articles, with :data:`_ARTICLES_MARK` and :data:`_DATA_MARK`
+        where the spooled article sections and findings data go."""
         import markupsafe
 
         from audit import RULESET_VERSION, __version__
 
-        env = self._environment()
+        env = self._env
         script = _asset("report.js")
         script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
         metric = self.options.extra.get("readability_metric", "smog_index")
         target = float(self.options.extra.get("readability_target", 8.0))
         categories = [c for c in CATEGORIES if summary.by_category.get(c)] + sorted(set(summary.by_category) - set(CATEGORIES))
-        seen_categories = sorted({r["category"] for a in self._articles for r in a["findings"]}, key=lambda c: (c not in CATEGORIES, CATEGORIES.index(c) if c in CATEGORIES else 0, c))
-        claims_totals = dict.fromkeys(SUPPORT_LEVELS, 0)
-        for a in self._articles:
-            for k, v in a["by_support"].items():
-                claims_totals[k] = claims_totals.get(k, 0) + int(v or 0)
+        seen_categories = sorted(self._categories, key=lambda c: (c not in CATEGORIES, CATEGORIES.index(c) if c in CATEGORIES else 0, c))
         page = env.get_template("report.html.j2").render(
             title=self.options.extra.get("title") or "Health content audit",
             generated=self._started.strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -317,21 +350,29 @@ class Reporter(Base):
             filter_categories=seen_categories,
             rules=sorted(self._rules.items()),
             articles=self._articles,
+            articles_html=markupsafe.Markup(_ARTICLES_MARK),
             support_levels=SUPPORT_LEVELS,
             support_label=SUPPORT_LABEL,
-            claims_totals=claims_totals,
+            claims_totals=self._claims_totals,
             claims_note=self._claims_note,
             metric=metric,
             metric_label=metric.replace("_", " "),
             target=target,
             chart=_chart(self._articles, metric, target),
-            any_suppressed=any(r["status"] != "open" for a in self._articles for r in a["findings"]),
+            any_suppressed=self._any_suppressed,
             css=markupsafe.Markup(_asset("report.css")),
             script=markupsafe.Markup(script),
             script_hash=script_hash,
-            data=markupsafe.Markup(safe_json({"findings": self._findings})),
+            data=markupsafe.Markup('{"findings":{' + _DATA_MARK + "}}"),
         )
         return page
 
     def end(self, summary: Any) -> None:
-        self.out.write(self.render(summary))
+        head, rest = self.render(summary).split(_ARTICLES_MARK)
+        middle, tail = rest.split(_DATA_MARK)
+        # The data is what safe_json({"findings": {id: record, ...}}) gives for all of them.
+        for text, spool in ((head, self._sections), (middle, self._data)):
+            self.out.write(text)
+            spool.copy_to(self.out)
+            spool.close()
+        self.out.write(tail)

@@ -7,6 +7,11 @@ above ``--fail-on`` is a ``<failure>`` of that test case (``type`` = rule id,
 in ``<system-out>``. Built with :mod:`xml.etree.ElementTree`, so markup in
 article text is escaped; characters that XML 1.0 cannot carry at all (most
 control characters) are written as ``\\uXXXX``.
+
+Each test case is serialised as its file arrives (into a
+:class:`audit.reporters.Spool`) and put in place inside the suite at the end,
+when the totals are known: the same text as indenting and serialising the
+whole tree at once, with memory that stays flat however many files a run has.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from audit.reporters import Reporter as Base
+from audit.reporters import Spool
 from audit.reporters._common import at_or_above, display_relative, open_findings
 
 # Characters outside the XML 1.0 Char production (lone surrogates included).
@@ -39,14 +45,23 @@ def _describe(f: Any, path: str) -> str:
     return "\n".join(lines)
 
 
+#: Indentation level of a ``<testcase>`` (inside ``<testsuites>`` and ``<testsuite>``).
+_CASE_LEVEL = 2
+_CASE_SEP = "\n" + "  " * _CASE_LEVEL
+#: Stands where the test cases go while the suite around them is serialised (an element
+#: name: article text cannot produce a raw ``<`` anywhere in the output).
+_PLACEHOLDER = "audit-test-cases"
+
+
 class Reporter(Base):
-    """Builds the XML tree while streaming and writes it at the end."""
+    """Serialises each test case as it comes; writes the suite around them at the end."""
 
     def begin(self) -> None:
         self._started = time.monotonic()
         self._last = self._started
         self._timestamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-        self._cases: list[ET.Element] = []
+        self._cases = Spool()
+        self._n_cases = 0
         self._failures = 0
         self._failed_cases = 0
 
@@ -76,7 +91,9 @@ class Reporter(Base):
         if other:
             out = ET.SubElement(case, "system-out")
             out.text = xml_safe("\n".join(_describe(f, path) for f in other) + "\n")
-        self._cases.append(case)
+        ET.indent(case, level=_CASE_LEVEL)
+        self._cases.write(("" if self._n_cases == 0 else _CASE_SEP) + ET.tostring(case, encoding="unicode"))
+        self._n_cases += 1
 
     def end(self, summary: Any) -> None:
         from audit import RULESET_VERSION, __version__
@@ -84,14 +101,14 @@ class Reporter(Base):
         total = f"{time.monotonic() - self._started:.3f}"
         suites = ET.Element("testsuites", {
             "name": "audit",
-            "tests": str(len(self._cases)),
+            "tests": str(self._n_cases),
             "failures": str(self._failed_cases),
             "errors": "0",
             "time": total,
         })
         suite = ET.SubElement(suites, "testsuite", {
             "name": "audit",
-            "tests": str(len(self._cases)),
+            "tests": str(self._n_cases),
             "failures": str(self._failed_cases),
             "errors": "0",
             "skipped": "0",
@@ -109,8 +126,17 @@ class Reporter(Base):
             ("audit.failing_findings", str(self._failures)),
         ):
             ET.SubElement(props, "property", {"name": key, "value": value})
-        suite.extend(self._cases)
+        if self._n_cases:
+            ET.SubElement(suite, _PLACEHOLDER)
         ET.indent(suites)
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        self.out.write(ET.tostring(suites, encoding="unicode"))
+        text = ET.tostring(suites, encoding="unicode")
+        if self._n_cases:
+            before, after = text.split(f"<{_PLACEHOLDER} />")
+            self.out.write(before)
+            self._cases.copy_to(self.out)
+            self.out.write(after)
+        else:
+            self.out.write(text)
+        self._cases.close()
         self.out.write("\n")

@@ -6,6 +6,13 @@ are relative to the project root (``uriBaseId: "%SRCROOT%"``), columns count
 Unicode code points, and ``partialFingerprints`` survive lines moving (see
 :class:`audit.reporters._common.Fingerprinter`). Suppressed, baselined and
 waived findings are kept with a ``suppressions`` entry, as SARIF intends.
+
+The log is the text ``json.dumps(log, ensure_ascii=False, indent=2)`` gives,
+but streamed: each file's artifact and results are encoded as the file arrives
+(by the JSON reporter's :class:`audit.reporters.json.IndentedEncoder`) into a
+:class:`audit.reporters.Spool`, and put in place after the rules and the
+invocation, which are only known at the end. Memory stays flat however many
+files and findings a run has.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from typing import Any
 from urllib.parse import quote
 
 from audit.reporters import Reporter as Base
+from audit.reporters import Spool
 from audit.reporters._common import Fingerprinter, repo_relative
+from audit.reporters.json import IndentedEncoder
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 ROOT_ID = "%SRCROOT%"
@@ -64,8 +73,20 @@ def rule_descriptor(info: dict[str, Any]) -> dict[str, Any]:
     return desc
 
 
+#: Indentation of the items of ``runs[0].artifacts`` and ``runs[0].results``.
+_ITEM_INDENT = 8
+_ITEM_SEP = ",\n" + " " * _ITEM_INDENT
+
+
+def _members(encoder: IndentedEncoder, obj: dict[str, Any], n: int) -> str:
+    """The members of a dict as ``encoder`` writes it at indent ``n``, without the braces
+    (``\n`` and the first member's indentation included)."""
+    text = encoder.encode(obj, n)
+    return text[1 : -(n + 2)]
+
+
 class Reporter(Base):
-    """Collects results and writes one SARIF log at the end."""
+    """Writes one SARIF log: artifacts and results are streamed, the rest written at the end."""
 
     def begin(self) -> None:
         from audit.rules.base import all_rules
@@ -73,8 +94,11 @@ class Reporter(Base):
         self._start = _now()
         self._rules: list[dict[str, Any]] = [rule_descriptor(r.describe()) for r in all_rules()]
         self._rule_index = {d["id"]: i for i, d in enumerate(self._rules)}
-        self._artifacts: list[dict[str, Any]] = []
-        self._results: list[dict[str, Any]] = []
+        self._encoder = IndentedEncoder()
+        self._artifacts = Spool()
+        self._results = Spool()
+        self._n_artifacts = 0
+        self._n_results = 0
 
     def _location(self, path: str) -> dict[str, Any]:
         rel = repo_relative(path, self.options.root)
@@ -94,11 +118,14 @@ class Reporter(Base):
 
     def file(self, result: Any) -> None:
         location = self._location(result.path)
-        index = len(self._artifacts)
+        index = self._n_artifacts
+        self._n_artifacts += 1
         artifact: dict[str, Any] = {"location": dict(location), "sourceLanguage": result.format}
         if result.sha256:
             artifact["hashes"] = {"sha-256": result.sha256}
-        self._artifacts.append(artifact)
+        encode = self._encoder.encode
+        self._artifacts.write(("" if index == 0 else _ITEM_SEP) + encode(artifact, _ITEM_INDENT))
+        results: list[str] = []
         from audit.gating import source_of
 
         source = source_of(result) if result.findings else None
@@ -134,7 +161,10 @@ class Reporter(Base):
                 if reason:
                     sup["justification"] = str(reason)
                 res["suppressions"] = [sup]
-            self._results.append(res)
+            results.append(encode(res, _ITEM_INDENT))
+        if results:
+            self._results.write(("" if self._n_results == 0 else _ITEM_SEP) + _ITEM_SEP.join(results))
+            self._n_results += len(results)
 
     def end(self, summary: Any) -> None:
         from audit import RULESET_VERSION, __version__
@@ -149,7 +179,7 @@ class Reporter(Base):
         cmdline = self.options.extra.get("command_line")
         if cmdline:
             invocation["commandLine"] = cmdline
-        run: dict[str, Any] = {
+        head: dict[str, Any] = {
             "tool": {
                 "driver": {
                     "name": "audit",
@@ -161,8 +191,8 @@ class Reporter(Base):
             },
             "invocations": [invocation],
             "originalUriBaseIds": {ROOT_ID: {"uri": root_uri}},
-            "artifacts": self._artifacts,
-            "results": self._results,
+        }
+        tail: dict[str, Any] = {
             "columnKind": "unicodeCodePoints",
             "properties": {
                 "rulesetVersion": RULESET_VERSION,
@@ -171,5 +201,18 @@ class Reporter(Base):
                 "summary": summary.as_record(),
             },
         }
-        log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-        self.out.write(json.dumps(log, ensure_ascii=False, indent=2) + "\n")
+        # The run object, at indent 4 inside "runs", with the spooled lists in their place
+        # (see json.dumps: an empty list is "[]", items go one level deeper).
+        out = self.out
+        out.write('{\n  "$schema": ' + json.dumps(SCHEMA_URI) + ',\n  "version": "2.1.0",\n  "runs": [\n    {')
+        out.write(_members(self._encoder, head, 4))
+        for key, spool in (("artifacts", self._artifacts), ("results", self._results)):
+            out.write(f',\n      "{key}": ')
+            if spool.used:
+                out.write("[\n" + " " * _ITEM_INDENT)
+                spool.copy_to(out)
+                out.write("\n      ]")
+            else:
+                out.write("[]")
+            spool.close()
+        out.write("," + _members(self._encoder, tail, 4) + "\n    }\n  ]\n}\n")
