@@ -8,11 +8,13 @@ with every finding highlighted in place, the findings beside it (click one to
 jump to its highlight), the article's claims inventory, and provenance for the
 record (tool and rule-set versions, config hash, time, SHA-256 of every input).
 
-The page is streamed: each article's section and its findings' data for the
-script are rendered as its file arrives, into :class:`audit.reporters.Spool`
-files, and only a small record per article (path, counts, grade, hash) is kept
-for the overview, which comes first on the page and is written at the end. A
-report's memory does not grow with its articles' text and findings.
+The page is streamed: each article's row in the overview table, its section,
+its findings' data for the script and its row in the table of hashes are
+rendered as its file arrives, each into an :class:`audit.reporters.Spool`, and
+put in place when the page around them (totals, filters, chart), which comes
+first, is written at the end. Only the chart's point per article (path, grade)
+stays in memory: a report's memory does not grow with its articles' text and
+findings.
 
 Article text is untrusted. The page is rendered by Jinja2 with autoescaping,
 the inline data for the script is JSON with ``<``, ``>``, ``&``, U+2028 and
@@ -42,10 +44,15 @@ SUPPORT_LEVELS = ("none", "vague", "named", "cited")
 SUPPORT_LABEL = {"none": "Unsupported", "vague": "Vague", "named": "Named source", "cited": "Cited"}
 SEVERITY_LABEL = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 CHART_LABELLED_MAX = 60
-#: Where the spooled parts go in the rendered page (markup the page's text cannot contain:
-#: every value it shows is escaped).
-_ARTICLES_MARK = "<!--audit:articles-->"
-_DATA_MARK = "<!--audit:data-->"
+#: The spooled parts of the page, in page order: (template variable, comment that stands
+#: where the part goes while the page around it is rendered; markup the page's text cannot
+#: contain, since every value it shows is escaped).
+_PARTS = (
+    ("article_rows", "<!--audit:rows-->"),
+    ("articles_html", "<!--audit:articles-->"),
+    ("article_hashes", "<!--audit:hashes-->"),
+    ("data", "<!--audit:data-->"),
+)
 
 
 def safe_json(obj: Any) -> str:
@@ -183,7 +190,7 @@ def _chart(articles: list[dict[str, Any]], metric: str, target: float) -> dict[s
 
 
 #: What the overview, the chart and the provenance table read of each article.
-_OVERVIEW_KEYS = ("idx", "anchor", "path", "format", "sha256", "words", "grade", "counts", "by_support", "promotion")
+_CHART_KEYS = ("anchor", "path", "grade")
 
 
 class Reporter(Base):
@@ -192,10 +199,10 @@ class Reporter(Base):
     needs_documents = True
 
     def begin(self) -> None:
-        #: One small record per article, for the overview table, the chart and the hashes.
+        #: The chart's point of each article (see :data:`_CHART_KEYS`).
         self._articles: list[dict[str, Any]] = []
-        self._sections = Spool()
-        self._data = Spool()
+        self._spools = {name: Spool() for name, _ in _PARTS}
+        self._data = self._spools["data"]
         self._next_id = 0
         self._claims_note: str | None = None
         self._rules: dict[str, str] = {}
@@ -204,10 +211,16 @@ class Reporter(Base):
         self._claims_totals = dict.fromkeys(SUPPORT_LEVELS, 0)
         self._started = datetime.now(timezone.utc)
         self._env = self._environment()
-        self._article_template = self._env.get_template("article.html.j2")
+        #: Spool name -> the template of one article's part in it.
+        self._article_templates = {
+            name: self._env.get_template(file) for name, file in (
+                ("article_rows", "article_row.html.j2"), ("articles_html", "article.html.j2"), ("article_hashes", "article_hash.html.j2"),
+            )
+        }
         metric = self.options.extra.get("readability_metric", "smog_index")
         self._article_context = {
-            "metric_label": metric.replace("_", " "), "support_levels": SUPPORT_LEVELS, "support_label": SUPPORT_LABEL,
+            "metric_label": metric.replace("_", " "), "severities": SEVERITIES, "support_levels": SUPPORT_LEVELS,
+            "support_label": SUPPORT_LABEL,
         }
 
     # -- collecting ------------------------------------------------------
@@ -302,8 +315,10 @@ class Reporter(Base):
             "claims_total": summary.get("total", sum(by_support.values()) if by_support else None),
             "by_support": by_support, "promotion": _number(promotion.get("score")),
         }
-        self._sections.write(self._article_template.render(a=article, **self._article_context) + "\n")
-        self._articles.append({k: article[k] for k in _OVERVIEW_KEYS})
+        for name, template in self._article_templates.items():
+            # (A template's final line break is dropped when it is loaded.)
+            self._spools[name].write(template.render(a=article, **self._article_context) + "\n")
+        self._articles.append({k: article[k] for k in _CHART_KEYS})
 
     # -- rendering -------------------------------------------------------
 
@@ -321,9 +336,9 @@ class Reporter(Base):
         env.filters["num"] = lambda v, d=1: "—" if v is None else (f"{v:.{d}f}" if isinstance(v, float) else str(v))
         return env
 
-    def render(self, summary: Any) -> str:
-        """The page around the articles, with :data:`_ARTICLES_MARK` and :data:`_DATA_MARK`
-        where the spooled article sections and findings data go."""
+    def render(self, summary: Any) -> Any:
+        """The page around the articles, as an iterator of strings, with the comments of
+        :data:`_PARTS` where the spooled parts go."""
         import markupsafe
 
         from audit import RULESET_VERSION, __version__
@@ -335,7 +350,11 @@ class Reporter(Base):
         target = float(self.options.extra.get("readability_target", 8.0))
         categories = [c for c in CATEGORIES if summary.by_category.get(c)] + sorted(set(summary.by_category) - set(CATEGORIES))
         seen_categories = sorted(self._categories, key=lambda c: (c not in CATEGORIES, CATEGORIES.index(c) if c in CATEGORIES else 0, c))
-        page = env.get_template("report.html.j2").render(
+        marks = dict(_PARTS)
+        # The data is what safe_json({"findings": {id: record, ...}}) gives for all of them.
+        marks["data"] = '{"findings":{' + marks["data"] + "}}"
+        return env.get_template("report.html.j2").generate(
+            **{name: markupsafe.Markup(text) for name, text in marks.items()},
             title=self.options.extra.get("title") or "Health content audit",
             generated=self._started.strftime("%Y-%m-%d %H:%M:%S UTC"),
             generated_iso=self._started.isoformat(timespec="seconds"),
@@ -349,8 +368,6 @@ class Reporter(Base):
             categories=categories,
             filter_categories=seen_categories,
             rules=sorted(self._rules.items()),
-            articles=self._articles,
-            articles_html=markupsafe.Markup(_ARTICLES_MARK),
             support_levels=SUPPORT_LEVELS,
             support_label=SUPPORT_LABEL,
             claims_totals=self._claims_totals,
@@ -363,16 +380,19 @@ class Reporter(Base):
             css=markupsafe.Markup(_asset("report.css")),
             script=markupsafe.Markup(script),
             script_hash=script_hash,
-            data=markupsafe.Markup('{"findings":{' + _DATA_MARK + "}}"),
         )
-        return page
 
     def end(self, summary: Any) -> None:
-        head, rest = self.render(summary).split(_ARTICLES_MARK)
-        middle, tail = rest.split(_DATA_MARK)
-        # The data is what safe_json({"findings": {id: record, ...}}) gives for all of them.
-        for text, spool in ((head, self._sections), (middle, self._data)):
-            self.out.write(text)
-            spool.copy_to(self.out)
+        parts = iter(_PARTS)
+        name, mark = next(parts)
+        for chunk in self.render(summary):
+            while mark and mark in chunk:
+                before, chunk = chunk.split(mark, 1)
+                self.out.write(before)
+                self._spools[name].copy_to(self.out)
+                name, mark = next(parts, ("", ""))
+            self.out.write(chunk)
+        if mark:
+            raise RuntimeError(f"the report template has no place for {name}")
+        for spool in self._spools.values():
             spool.close()
-        self.out.write(tail)
