@@ -1,11 +1,13 @@
-"""Peak memory of ``audit check`` as the corpus grows (run by hand, not in CI).
+"""Peak memory of ``audit check`` or ``audit report`` as the corpus grows (run by hand, not in CI).
 
     python benchmarks/memory.py DATASETS_DIR [--sizes 1000,10000,100000] [--jobs 2] [--work DIR]
+                                [--format json|sarif|junit|...] [--report]
 
 Builds synthetic corpora of the given sizes with :mod:`synth_corpus` (paragraphs
 sampled from the health news stories; about 400 words per article), runs
-``audit check DIR -f json --no-cache`` on each with standard output discarded,
-and prints wall time, articles/s and the peak memory: the peak resident set of
+``audit check DIR -f FORMAT --no-cache`` (default ``json``) on each with standard
+output discarded, or with ``--report`` ``audit report DIR -o OUT`` (all five
+artefacts, written to a folder that is removed afterwards), and prints wall time, articles/s and the peak memory: the peak resident set of
 the largest single process (VmHWM), and the largest sum over all processes of
 their proportional set sizes (shared pages counted once; sampled from ``/proc``
 every 50 ms). Flat memory means these stay about the same from 1,000
@@ -33,10 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes")
     ap.add_argument("--jobs", default="2", help="--jobs for audit (default 2)")
     ap.add_argument("--work", type=Path, help="folder for the corpora (kept); default a temporary folder")
+    ap.add_argument("--format", default="json", help="output format of audit check (default json)")
+    ap.add_argument("--report", action="store_true", help="run audit report (every artefact) instead of audit check")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="audit-memory-"))
     print("machine:", ", ".join(f"{k} {v}" for k, v in machine().items()))
+    what = "audit report" if args.report else f"audit check -f {args.format}"
+    print(f"command: {what} --no-cache --jobs {args.jobs}")
     print(f"\n{'articles':>9} {'MB on disk':>11} {'seconds':>9} {'articles/s':>11} {'max RSS MB':>11} {'total RSS MB':>13}")
     try:
         for n in sizes:
@@ -45,9 +51,14 @@ def main(argv: list[str] | None = None) -> int:
                 size = write_synth(args.datasets, folder, n)
             else:
                 size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-            cmd = [*audit_command(), "check", str(folder), "-f", "json", "--no-cache", "--fail-on", "never",
-                   "--no-progress", "--jobs", args.jobs]
+            out = work / f"report-{n}"
+            if args.report:
+                cmd = [*audit_command(), "report", str(folder), "-o", str(out)]
+            else:
+                cmd = [*audit_command(), "check", str(folder), "-f", args.format, "--no-cache"]
+            cmd += ["--fail-on", "never", "--no-progress", "--jobs", args.jobs]
             m = run(cmd)
+            shutil.rmtree(out, ignore_errors=True)
             print(f"{n:>9,} {size / 1e6:>11.1f} {m.seconds:>9.1f} {n / m.seconds:>11.1f} "
                   f"{m.max_rss_kb / 1024:>11.1f} {m.peak_tree_rss_kb / 1024:>13.1f}", flush=True)
     finally:
