@@ -486,12 +486,20 @@ def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore
     ``jobs`` worker processes (0 = one per CPU), an incremental ``cache``
     (:class:`audit.cache.ResultCache`) and another ``executor`` (e.g. Dask)
     are handled by :func:`audit.parallel.run`; the output is the same.
-    ``report_data``: results keep what the reports that read documents need,
-    their document or, from a worker process, ``report`` (see :func:`audit.parallel.run`).
+    ``report_data``: each result carries what the reports that read documents need of
+    its document, in ``report`` (see :func:`audit.parallel.run`); with
+    ``keep_documents`` the document itself.
     """
     if jobs == 1 and cache is None and executor is None:
+        if report_data and not keep_documents:
+            from audit.parallel import Job, check_batch
+
+            job = Job(cfg, tuple(select), tuple(ignore), debug, report_data=True)
+            for inp in inputs:
+                yield from check_batch(job, [inp])
+            return
         for inp in inputs:
-            yield check_input(inp, cfg, select, ignore, keep_documents or report_data, debug)
+            yield check_input(inp, cfg, select, ignore, keep_documents, debug)
         return
     from audit.parallel import run as run_parallel
 

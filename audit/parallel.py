@@ -163,10 +163,12 @@ class InlineExecutor:
         self.keep_documents = keep_documents
 
     def submit(self, batch: list[Input]) -> Done:
+        if not self.keep_documents:
+            return Done(check_batch(self.job, batch))
         from audit.engine import check_input
 
         j = self.job
-        return Done([check_input(inp, j.cfg, j.select, j.ignore, self.keep_documents, j.debug) for inp in batch])
+        return Done([check_input(inp, j.cfg, j.select, j.ignore, True, j.debug) for inp in batch])
 
     def close(self) -> None:
         pass
@@ -273,10 +275,11 @@ def run(
     ``keep_documents`` is set, everything is checked in this process and the
     cache is not used, because documents are neither cached nor sent between
     processes. ``report_data`` is for reports that read the documents (HTML,
-    claims inventory): it bypasses the cache and another executor too, but with
-    more than one job the files are checked in worker processes and each result
-    comes back with ``report`` (its text and claims inventory, see
-    :func:`audit.reporters._common.detach_document`) instead of its document.
+    claims inventory): it bypasses the cache and another executor too; the files
+    are checked in worker processes (or, with one job, in this one) and each
+    result comes with ``report`` (its text and claims inventory, built with the
+    file's own settings, see :func:`audit.reporters._common.detach_document`)
+    instead of its document, which is not kept.
     ``run`` owns ``executor``: it is closed when the run ends.
     """
     job = Job(cfg, tuple(select), tuple(ignore), debug)
@@ -290,10 +293,11 @@ def run(
         if executor is not None:
             executor.close()
             executor = None
-        if keep_documents or workers <= 1:
+        if keep_documents:
             executor = InlineExecutor(job, keep_documents=True)
         else:
-            # Worker processes send back what the reports that read documents need of each one.
+            # Each result comes with what the reports that read documents need of its document
+            # (from worker processes, or from this one with one job) instead of the document.
             job = dataclasses.replace(job, report_data=True)
     if executor is None:
         executor = InlineExecutor(job) if workers <= 1 else LocalExecutor(job, workers)

@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="audit-memory-"))
     print("machine:", ", ".join(f"{k} {v}" for k, v in machine().items()))
-    what = "audit report" if args.report else f"audit check -f {args.format}"
-    print(f"command: {what} --no-cache --jobs {args.jobs}")
+    what = "audit report DIR -o OUT" if args.report else f"audit check DIR -f {args.format} --no-cache"
+    print(f"command: {what} --jobs {args.jobs}")
     print(f"\n{'articles':>9} {'MB on disk':>11} {'seconds':>9} {'articles/s':>11} {'max RSS MB':>11} {'total RSS MB':>13}")
     try:
         for n in sizes:

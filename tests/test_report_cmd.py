@@ -188,3 +188,29 @@ def test_report_with_worker_processes_is_the_same_report(tmp_path, monkeypatch):
     assert page.count('<table class="claims-table">') >= 5
     rows = list(csv.reader(io.StringIO((tmp_path / "out2" / "claims.csv").read_text(encoding="utf-8"))))
     assert len(rows) > 100
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_claims_inventory_follows_each_files_settings(tmp_path, monkeypatch, jobs):
+    """The claims inventory (claims.csv, and the HTML page of `audit check -f html` too) is
+    built with each file's effective settings: here an override makes one site authoritative
+    for the files under trusted/, so the same claim is cited there and only named elsewhere."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "audit.toml").write_text(
+        '[[overrides]]\nfiles = ["trusted/**"]\nauthoritative_domains = ["example-health.com"]\n', encoding="utf-8")
+    article = ("# Statins\n\nStatins reduce the risk of heart attacks in adults "
+               "([trial results](https://example-health.com/statins-trial)).\n")
+    for folder in ("trusted", "other"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "statins.md").write_text(article, encoding="utf-8")
+    res = invoke("report", "trusted", "other", "-o", "out", "--fail-on", "never", "--jobs", jobs)
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "claims.csv").read_text(encoding="utf-8"))))
+    support = {r["path"]: r["support"] for r in rows}
+    assert support == {"trusted/statins.md": "cited", "other/statins.md": "named"}
+    res = invoke("check", "trusted", "other", "-f", "html", "-o", "page.html", "--fail-on", "never", "--jobs", jobs)
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    trusted, other = page.split('<section class="article"')[1:]
+    assert '<span class="support s-cited">' in trusted and '<span class="support s-cited">' not in other
+    assert '<span class="support s-named">' in other

@@ -58,7 +58,7 @@ def target(folder: Path, name: str) -> Path:
     return path
 
 
-def write_reports(inputs: list[Any], cfg: Any, folder: Path, options: Any, select: list[str], ignore: list[str],
+def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: list[str], ignore: list[str],
                   fail_on: str, gate: Any = None, progress: Any = None, debug: bool = False, jobs: int = 1) -> Any:
     """Check ``inputs`` once and write every artefact into ``folder``; return the summary.
 
@@ -107,6 +107,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     --fail-on, 2 usage or config error. Writing the reports never changes it.
     """
     from audit import reporters
+    from audit.engine import peek
     from audit.gating import GatingError, postprocessors
 
     cfg = load_config(config_path, paths)
@@ -118,14 +119,17 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     except GatingError as e:
         fail(str(e))
         raise  # unreachable
-    inputs = gate.filter_inputs(load_inputs(paths, cfg, stdin_filename))
+    # Inputs are streamed (a large folder is never listed whole), except for a progress
+    # bar, which needs their number. Each result comes with its claims inventory, built
+    # with the file's own settings (``run(report_data=True)``).
+    stream = gate.filter_inputs(load_inputs(paths, cfg, stdin_filename, stream=True), stdin="-" in paths)
+    want_progress = not no_progress and stderr_is_tty()
+    inputs = list(stream) if want_progress else peek(stream)
     folder = output_folder(output)
     threshold = fail_on or cfg.fail_on
-    relpaths = {inp.display: inp.relpath for inp in inputs}
     base = cfg.settings_for("")
     opts = reporters.ReportOptions(fail_on=threshold, root=cfg.root, config_digest=cfg.digest(), command="report")
     opts.extra.update({
-        "settings_for": lambda path: cfg.settings_for(relpaths.get(path, path)),
         "readability_metric": base.readability_metric,
         "readability_target": base.readability_target,
         "command_line": shlex.join(["audit", *sys.argv[1:]]) if Path(sys.argv[0]).name in ("audit", "__main__.py") else "",
@@ -134,7 +138,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     if title:
         opts.extra["title"] = title
     progress = None
-    if not no_progress and stderr_is_tty() and len(inputs) > 20:
+    if want_progress and len(inputs) > 20:
         from audit.cli.cmd_check import _progress
 
         progress = _progress(len(inputs))
