@@ -235,6 +235,33 @@ def test_markdown_stays_under_the_comment_limit():
     assert 50 < shown < 3000
 
 
+def test_markdown_lists_the_files_with_most_errors_first(article):
+    # More files than the table lists: the reporter keeps only those that can still be
+    # listed, and the table is the first MAX_FILES of all of them in order.
+    import dataclasses
+
+    n = 3 * markdown.MAX_FILES + 7
+    results = []
+    for i in range(n):
+        keep = [f for k, f in enumerate(article.findings) if (i * 7 + k) % 3 != 0]
+        results.append(dataclasses.replace(article, path=f"docs/a{(i * 37) % n:03d}.md", findings=keep))
+    results.append(dataclasses.replace(article, path="docs/clean.md", findings=[]))
+    text = render("markdown", results)
+    table = [ln for ln in text.split("### Files")[1].split("###")[0].splitlines() if ln.startswith("| docs/")]
+
+    def counts(r):
+        c = {"error": 0, "warning": 0, "info": 0}
+        for f in r.findings:
+            if f.status == "open":
+                c[f.severity] += 1
+        return c
+
+    expected = sorted(((r.path, counts(r)) for r in results if any(counts(r).values())),
+                      key=lambda pc: (-pc[1]["error"], -sum(pc[1].values()), pc[0]))[: markdown.MAX_FILES]
+    assert table == [f"| {p} | {c['error']} | {c['warning']} | {c['info']} |" for p, c in expected]
+    assert f"| … {n - markdown.MAX_FILES} more files | | | |" in text
+
+
 def test_markdown_shows_the_first_n_findings(article):
     text = render("markdown", [article], markdown_findings=1)
     assert sum(1 for ln in text.splitlines() if ln.startswith("| docs/article.md:")) == 1
@@ -454,7 +481,7 @@ def test_html_page_is_the_same_when_spooled_to_disk(article, monkeypatch):
     assert in_memory.count('<section class="article"') == 4
 
 
-@pytest.mark.parametrize("fmt", ["sarif", "junit", "html", "json"])
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "html", "json", "markdown", "csv"])
 def test_streamed_reports_do_not_hold_findings(fmt, monkeypatch):
     # Memory flat as a run grows: after the first files, each further file (here with 60 findings
     # and its text) leaves at most a small record behind in the reporter, not its findings.

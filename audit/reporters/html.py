@@ -155,42 +155,48 @@ def _claim_row(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _chart(articles: list[dict[str, Any]], metric: str, target: float) -> dict[str, Any]:
-    """Geometry of the readability chart: one bar per article against the target line."""
+def _chart(points: list[tuple[str, float | None]], metric: str, target: float) -> dict[str, Any]:
+    """Geometry of the readability chart: one bar per article with a grade against the target line.
+
+    ``points`` holds each article's ``(path, grade or None)`` in page order (article ``i``,
+    from 1, has the anchor ``a<i>``). The bars are generated as the page is written.
+    """
     higher_is_easier = metric == "flesch_reading_ease"
-    pts = [(a, a["grade"]) for a in articles if a["grade"] is not None]
-    pts.sort(key=lambda av: (-av[1] if not higher_is_easier else av[1], av[0]["path"]))
-    top = max([v for _, v in pts] + [target, 1.0]) * 1.1
+    pts = [(i, path, v) for i, (path, v) in enumerate(points, start=1) if v is not None]
+    pts.sort(key=lambda ipv: (-ipv[2] if not higher_is_easier else ipv[2], ipv[1]))
+    top = max(max((v for _, _, v in pts), default=0.0), target, 1.0) * 1.1
     width, label_w = 760, 230
     plot_w = width - label_w - 60
-    bars = []
     labelled = len(pts) <= CHART_LABELLED_MAX
     if labelled:
         row = 22
         height = row * len(pts) + 34
-        for i, (a, v) in enumerate(pts):
-            w = max(1.0, plot_w * v / top)
-            label = a["path"] if len(a["path"]) <= 34 else "…" + a["path"][-33:]
-            over = v < target if higher_is_easier else v > target
-            bars.append({"x": label_w, "y": 8 + i * row, "w": round(w, 1), "h": row - 8, "label": label, "path": a["path"],
-                         "value": v, "anchor": a["anchor"], "over": over, "ty": 8 + i * row + row / 2 - 2})
         tx = label_w + plot_w * target / top
     else:
         height = 200
         plot_w = width - 60
         col = plot_w / max(1, len(pts))
-        for i, (a, v) in enumerate(pts):
-            h = max(1.0, 150 * v / top)
-            over = v < target if higher_is_easier else v > target
-            bars.append({"x": round(30 + i * col, 2), "y": round(170 - h, 1), "w": round(max(1.0, col - 1), 2), "h": round(h, 1),
-                         "label": "", "path": a["path"], "value": v, "anchor": a["anchor"], "over": over})
         tx = 170 - 150 * target / top
-    return {"labelled": labelled, "bars": bars, "width": width, "height": height, "target": target, "tx": round(tx, 1),
-            "metric": metric, "missing": len(articles) - len(pts), "plot_end": label_w + plot_w if labelled else width - 30}
+
+    def bars() -> Any:
+        for k, (i, path, v) in enumerate(pts):
+            over = v < target if higher_is_easier else v > target
+            if labelled:
+                w = max(1.0, plot_w * v / top)
+                label = path if len(path) <= 34 else "…" + path[-33:]
+                yield {"x": label_w, "y": 8 + k * row, "w": round(w, 1), "h": row - 8, "label": label, "path": path,
+                       "value": v, "anchor": f"a{i}", "over": over, "ty": 8 + k * row + row / 2 - 2}
+            else:
+                h = max(1.0, 150 * v / top)
+                yield {"x": round(30 + k * col, 2), "y": round(170 - h, 1), "w": round(max(1.0, col - 1), 2), "h": round(h, 1),
+                       "label": "", "path": path, "value": v, "anchor": f"a{i}", "over": over}
+
+    return {"labelled": labelled, "bars": bars(), "count": len(pts), "width": width, "height": height, "target": target,
+            "tx": round(tx, 1), "metric": metric, "missing": len(points) - len(pts),
+            "plot_end": label_w + plot_w if labelled else width - 30}
 
 
 #: What the overview, the chart and the provenance table read of each article.
-_CHART_KEYS = ("anchor", "path", "grade")
 
 
 class Reporter(Base):
@@ -199,8 +205,8 @@ class Reporter(Base):
     needs_documents = True
 
     def begin(self) -> None:
-        #: The chart's point of each article (see :data:`_CHART_KEYS`).
-        self._articles: list[dict[str, Any]] = []
+        #: The chart's point of each article: ``(path, grade or None)`` (its anchor is ``a<index + 1>``).
+        self._points: list[tuple[str, float | None]] = []
         self._spools = {name: Spool() for name, _ in _PARTS}
         self._data = self._spools["data"]
         self._next_id = 0
@@ -240,7 +246,7 @@ class Reporter(Base):
             return None, f"The claims inventory could not be built for this file ({why})."
 
     def file(self, result: Any) -> None:
-        idx = len(self._articles) + 1
+        idx = len(self._points) + 1
         anchor = f"a{idx}"
         path = display_relative(result.path, self.options.root)
         metric = self.options.extra.get("readability_metric", "smog_index")
@@ -318,7 +324,7 @@ class Reporter(Base):
         for name, template in self._article_templates.items():
             # (A template's final line break is dropped when it is loaded.)
             self._spools[name].write(template.render(a=article, **self._article_context) + "\n")
-        self._articles.append({k: article[k] for k in _CHART_KEYS})
+        self._points.append((path, article["grade"]))
 
     # -- rendering -------------------------------------------------------
 
@@ -375,7 +381,7 @@ class Reporter(Base):
             metric=metric,
             metric_label=metric.replace("_", " "),
             target=target,
-            chart=_chart(self._articles, metric, target),
+            chart=_chart(self._points, metric, target),
             any_suppressed=self._any_suppressed,
             css=markupsafe.Markup(_asset("report.css")),
             script=markupsafe.Markup(script),

@@ -46,7 +46,9 @@ class Reporter(Base):
 
     def begin(self) -> None:
         self._max = int(self.options.extra.get("markdown_findings", DEFAULT_FINDINGS))
+        #: The files with findings that may be among the :data:`MAX_FILES` listed (see :meth:`_order`).
         self._files: list[tuple[str, dict[str, int]]] = []
+        self._n_files = 0
         self._first: list[tuple[str, Any]] = []
         self._names: dict[str, str] = {}
         self._total = 0
@@ -60,12 +62,21 @@ class Reporter(Base):
             self._names.setdefault(f.rule, f.name)
         self._total += len(found)
         if found:
+            self._n_files += 1
             self._files.append((path, counts))
+            if len(self._files) >= 2 * MAX_FILES:
+                # Only the first MAX_FILES in the table's order can be listed: memory stays flat.
+                self._files = self._order(self._files)[:MAX_FILES]
         self._first.extend((path, f) for f in found)
         # Keep only the most severe findings seen so far.
         if len(self._first) > self._max:
             self._first.sort(key=lambda pf: -SEVERITY_RANK.get(pf[1].severity, 0))
             del self._first[self._max :]
+
+    @staticmethod
+    def _order(files: list[tuple[str, dict[str, int]]]) -> list[tuple[str, dict[str, int]]]:
+        """Files in the table's order: most errors, then most findings, then by path."""
+        return sorted(files, key=lambda pc: (-pc[1]["error"], -sum(pc[1].values()), pc[0]))
 
     def render(self, summary: Any) -> str:
         """The Markdown text, never longer than :data:`LIMIT` characters."""
@@ -95,11 +106,11 @@ class Reporter(Base):
             head += ["", "### Top rules", "", "| Rule | Name | Findings |", "|---|---|---:|"]
             head += [f"| {md_text(r)} | {md_text(self._names.get(r, ''))} | {n} |" for r, n in top]
         if self._files:
-            files = sorted(self._files, key=lambda pc: (-pc[1]["error"], -sum(pc[1].values()), pc[0]))
+            files = self._order(self._files)
             head += ["", "### Files", "", "| File | Errors | Warnings | Notes |", "|---|---:|---:|---:|"]
             head += [f"| {md_text(p)} | {c['error']} | {c['warning']} | {c['info']} |" for p, c in files[:MAX_FILES]]
-            if len(files) > MAX_FILES:
-                head.append(f"| … {len(files) - MAX_FILES} more files | | | |")
+            if self._n_files > MAX_FILES:
+                head.append(f"| … {self._n_files - MAX_FILES} more files | | | |")
         foot = ["", f"<sub>audit {__version__}, rule set {RULESET_VERSION}</sub>", ""]
         text = "\n".join(head)
         rows: list[str] = []
