@@ -196,8 +196,6 @@ def _chart(points: list[tuple[str, float | None]], metric: str, target: float) -
             "plot_end": label_w + plot_w if labelled else width - 30}
 
 
-#: What the overview, the chart and the provenance table read of each article.
-
 
 class Reporter(Base):
     """Renders each article as it comes; writes the page around them at the end."""
