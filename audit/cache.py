@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from audit.model import Finding
 
 #: Bumped when the entry layout changes.
-SCHEMA = 4
+SCHEMA = 5
 DEFAULT_MAX_MB = 512
 #: Remove unfinished temporary files older than this (seconds).
 _STALE_TMP = 3600
@@ -315,23 +315,39 @@ class ResultCache:
         return self.dir / key[:2] / f"{key}.entry"
 
     @staticmethod
-    def content_hash(inp: Input) -> str | None:
-        """SHA-256 of the input's bytes, or None when it cannot be read (then: no caching)."""
+    def content(inp: Input) -> bytes | None:
+        """The input's bytes, or None when it cannot be read (then: no caching)."""
         from audit.engine import read_input
         from audit.readers import InputError
 
         if inp.data is None and inp.path is None:
             return None
         try:
-            return hashlib.sha256(read_input(inp)).hexdigest()
+            return read_input(inp)
         except InputError:  # unreadable, not a regular file, or over the size limit
             return None
 
+    @classmethod
+    def content_hash(cls, inp: Input) -> str | None:
+        """SHA-256 of the input's bytes, or None when it cannot be read (then: no caching)."""
+        data = cls.content(inp)
+        return None if data is None else hashlib.sha256(data).hexdigest()
+
     # -- lookups -----------------------------------------------------------------------------
 
-    def get(self, inp: Input, content_sha256: str | None = None) -> FileResult | None:
-        """The cached result for ``inp``, with paths from ``inp``; None on a miss."""
-        sha = content_sha256 or self.content_hash(inp)
+    def get(self, inp: Input, content_sha256: str | None = None, report: bool = False) -> FileResult | None:
+        """The cached result for ``inp``, with paths from ``inp``; None on a miss.
+
+        With ``report`` the result also carries what the reports that read documents need
+        (``FileResult.report``: the file's text, read now, and the claims inventory stored
+        with the entry); an entry stored without an inventory is then a miss.
+        """
+        data = None
+        if report:
+            data = self.content(inp)
+            sha = None if data is None else hashlib.sha256(data).hexdigest()
+        else:
+            sha = content_sha256 or self.content_hash(inp)
         if sha is None:
             self.misses += 1
             return None
@@ -339,11 +355,14 @@ class ResultCache:
         path = os.path.join(self._dir_str, key[:2], key + ".entry")
         try:
             blob, mtime = _read_entry(path)
-            result = self._from_entry(blob, key, inp)
+            result = self._from_entry(blob, key, inp, data)
         except FileNotFoundError:
             self.misses += 1
             return None
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):  # damaged: rewritten on put
+            self.misses += 1
+            return None
+        if result is None:  # no claims inventory stored for a run that needs one
             self.misses += 1
             return None
         if time.time() - mtime > _TOUCH_AFTER:
@@ -352,8 +371,12 @@ class ResultCache:
         self.hits += 1
         return result
 
-    def _from_entry(self, blob: bytes, key: str, inp: Input) -> FileResult:
-        """The result an entry holds, decoded only as far as a run summary needs (ValueError: damaged)."""
+    def _from_entry(self, blob: bytes, key: str, inp: Input, data: bytes | None = None) -> FileResult | None:
+        """The result an entry holds, decoded only as far as a run summary needs (ValueError: damaged).
+
+        With ``data`` (the input's bytes) the result's ``report`` holds their text and the
+        stored claims inventory; None when the entry has no inventory.
+        """
         from audit.engine import FileResult
 
         if blob[8:9] != b"\n" or int(blob[:8], 16) != zlib.crc32(memoryview(blob)[9:]):
@@ -362,7 +385,7 @@ class ResultCache:
         entry = json.loads(blob[9:end])
         if entry.get("key") != key or entry.get("schema") != SCHEMA:
             raise ValueError("entry does not belong to this key")
-        result_len, rows_len, tail_len = entry["parts"]
+        result_len, rows_len, claims_len, tail_len = entry["parts"]
         words = entry["words"]
         if type(words) is not int:
             raise ValueError("malformed word count")
@@ -370,8 +393,19 @@ class ResultCache:
         a = end + 1
         b = a + result_len + 1
         c = b + rows_len + 1
-        if blob[b - 1 : b] != b"\n" or blob[c - 1 : c] != b"\n" or len(blob) - c != (tail_len or 0):
+        d = c + (claims_len or 0) + 1
+        if any(blob[k - 1 : k] != b"\n" for k in (b, c, d)) or len(blob) - d != (tail_len or 0):
             raise ValueError("damaged parts")
+        report = None
+        if data is not None:
+            if claims_len is None:
+                return None
+            from audit.readers import decode as decode_text
+
+            claims = decode(json.loads(bytes(view[c : d - 1])))
+            if type(claims) is not list:
+                raise ValueError("malformed claims inventory")
+            report = {"source": decode_text(data), "claims": claims}
         tally = _valid_tally(entry["tally"])
         display = inp.display
         # Built without __init__: the fields other than these are decoded on first use
@@ -379,11 +413,11 @@ class ResultCache:
         # tally, and the JSON report the stored record.
         result = FileResult.__new__(FileResult)
         state = vars(result)
-        state.update(path=display, words=words, document=None, report=None, _tally=tally)
+        state.update(path=display, words=words, document=None, report=report, _tally=tally)
         state["_load_result"] = lambda: self._load_result(inp, view[a : b - 1])
         state["_load_findings"] = lambda: self._load_findings(inp, display, view[b : c - 1], entry["tagged"])
         if tail_len is not None:
-            state["_record_tail"] = (view[c:], None)
+            state["_record_tail"] = (view[d:], None)
         return result
 
     def _load_result(self, inp: Input, blob: memoryview) -> dict[str, Any]:
@@ -443,9 +477,12 @@ class ResultCache:
         """Whether a result can be stored and served again unchanged for another path.
 
         Results of unreadable files, internal errors, and results whose text
-        mentions their own path are not stored.
+        mentions their own path are not stored, nor results that keep their
+        document or whose claims inventory could not be built.
         """
-        if not result.sha256 or result.document is not None or result.report is not None:
+        if not result.sha256 or result.document is not None:
+            return False
+        if result.report is not None and set(result.report) != {"source", "claims"}:
             return False
         for f in result.findings:
             if f.path != result.path or f.rule == "IN900" or (result.path and result.path in f.message):
@@ -479,6 +516,9 @@ class ResultCache:
                     row.append(enc)
                 rows.append(row)
             rows_blob = json.dumps(rows, separators=(",", ":")).encode("ascii")
+            # The claims inventory, when the run built one (reports that read documents).
+            claims = None if result.report is None else result.report["claims"]
+            claims_blob = b"" if claims is None else json.dumps(encode(claims), separators=(",", ":")).encode("ascii")
             tail = _record_tail(result)
             tail_blob = tail.encode("utf-8") if tail is not None else b""
             # ASCII only: decoding an ASCII document is cheaper (every string comes out one byte per character).
@@ -489,10 +529,11 @@ class ResultCache:
                 "words": result.words,
                 "tally": tally_of(result.findings),
                 "tagged": tagged,
-                "parts": [len(result_blob), len(rows_blob), None if tail is None else len(tail_blob)],
+                "parts": [len(result_blob), len(rows_blob), None if claims is None else len(claims_blob),
+                          None if tail is None else len(tail_blob)],
             }
             header = json.dumps(entry, separators=(",", ":")).encode("ascii")
-            rest = b"\n".join([header, result_blob, rows_blob, tail_blob])
+            rest = b"\n".join([header, result_blob, rows_blob, claims_blob, tail_blob])
             blob = b"%08x\n" % zlib.crc32(rest) + rest
         except (Unserializable, ValueError, TypeError):
             return False

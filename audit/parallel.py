@@ -275,11 +275,12 @@ def run(
     ``keep_documents`` is set, everything is checked in this process and the
     cache is not used, because documents are neither cached nor sent between
     processes. ``report_data`` is for reports that read the documents (HTML,
-    claims inventory): it bypasses the cache and another executor too; the files
-    are checked in worker processes (or, with one job, in this one) and each
-    result comes with ``report`` (its text and claims inventory, built with the
-    file's own settings, see :func:`audit.reporters._common.detach_document`)
-    instead of its document, which is not kept.
+    claims inventory): it bypasses another executor too; the files are checked in
+    worker processes (or, with one job, in this one) and each result comes with
+    ``report`` (its text and claims inventory, built with the file's own
+    settings, see :func:`audit.reporters._common.detach_document`) instead of its
+    document, which is not kept. The cache stores the inventory with the result,
+    and a hit reads the file's text again.
     ``run`` owns ``executor``: it is closed when the run ends.
     """
     job = Job(cfg, tuple(select), tuple(ignore), debug)
@@ -289,15 +290,16 @@ def run(
         workers = min(workers, max(1, total))
     if keep_documents or report_data:
         # Documents are neither cached nor sent between processes; another executor is not used.
-        cache = None
         if executor is not None:
             executor.close()
             executor = None
         if keep_documents:
+            cache = None
             executor = InlineExecutor(job, keep_documents=True)
         else:
             # Each result comes with what the reports that read documents need of its document
-            # (from worker processes, or from this one with one job) instead of the document.
+            # (from worker processes, or from this one with one job) instead of the document;
+            # the cache stores the claims inventory with the result and serves both.
             job = dataclasses.replace(job, report_data=True)
     if executor is None:
         executor = InlineExecutor(job) if workers <= 1 else LocalExecutor(job, workers)
@@ -327,7 +329,7 @@ def run(
         cur_inputs: list[Input] = []
         cur_slots: list[FileResult | None] = []
         for inp in inputs:
-            hit = cache.get(inp) if cache is not None else None
+            hit = cache.get(inp, report=job.report_data) if cache is not None else None
             cur_slots.append(hit)
             if hit is None:
                 cur_inputs.append(inp)

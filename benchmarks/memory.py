@@ -6,7 +6,7 @@
 Builds synthetic corpora of the given sizes with :mod:`synth_corpus` (paragraphs
 sampled from the health news stories; about 400 words per article), runs
 ``audit check DIR -f FORMAT --no-cache`` (default ``json``) on each with standard
-output discarded, or with ``--report`` ``audit report DIR -o OUT`` (all five
+output discarded, or with ``--report`` ``audit report DIR -o OUT --no-cache`` (all five
 artefacts, written to a folder that is removed afterwards), and prints wall time, articles/s and the peak memory: the peak resident set of
 the largest single process (VmHWM), and the largest sum over all processes of
 their proportional set sizes (shared pages counted once; sampled from ``/proc``
@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="audit-memory-"))
     print("machine:", ", ".join(f"{k} {v}" for k, v in machine().items()))
-    what = "audit report DIR -o OUT" if args.report else f"audit check DIR -f {args.format} --no-cache"
-    print(f"command: {what} --jobs {args.jobs}")
+    what = "audit report DIR -o OUT" if args.report else f"audit check DIR -f {args.format}"
+    print(f"command: {what} --no-cache --jobs {args.jobs}")
     print(f"\n{'articles':>9} {'MB on disk':>11} {'seconds':>9} {'articles/s':>11} {'max RSS MB':>11} {'total RSS MB':>13}")
     try:
         for n in sizes:
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
             out = work / f"report-{n}"
             if args.report:
-                cmd = [*audit_command(), "report", str(folder), "-o", str(out)]
+                cmd = [*audit_command(), "report", str(folder), "-o", str(out), "--no-cache"]
             else:
                 cmd = [*audit_command(), "check", str(folder), "-f", args.format, "--no-cache"]
             cmd += ["--fail-on", "never", "--no-progress", "--jobs", args.jobs]

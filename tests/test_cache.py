@@ -286,9 +286,10 @@ def test_entry_header_and_findings_are_ascii_and_served_with_the_constructor_too
     c = ResultCache(cfg, tmp_path / "c")
     assert c.put(inp, result)
     [entry] = entries(tmp_path / "c")
-    _, header, fields, rows, tail = entry.read_bytes().split(b"\n", 4)
+    _, header, fields, rows, claims, tail = entry.read_bytes().split(b"\n", 5)
     for part in (header, fields, rows):
         part.decode("ascii")
+    assert claims == b"" and json.loads(header)["parts"][2] is None  # no claims inventory (not a report run)
     assert tail.decode("utf-8").startswith(',\n      "format": "markdown"')  # the JSON report's record after the path
     assert c.get(inp) == result
     slow = ResultCache(cfg, tmp_path / "c")
@@ -297,16 +298,17 @@ def test_entry_header_and_findings_are_ascii_and_served_with_the_constructor_too
     assert back == result and back.findings[0].data == {"t": ("\u00e9",)}
 
 
-def _split_entry(blob: bytes) -> tuple[dict, dict, list, bytes]:
-    _, header, fields, rows, tail = blob.split(b"\n", 4)
-    return json.loads(header), json.loads(fields), json.loads(rows), tail
+def _split_entry(blob: bytes) -> tuple[dict, dict, list, bytes, bytes]:
+    _, header, fields, rows, claims, tail = blob.split(b"\n", 5)
+    return json.loads(header), json.loads(fields), json.loads(rows), claims, tail
 
 
-def _join_entry(header: dict, fields: dict, rows: list, tail: bytes) -> bytes:
+def _join_entry(header: dict, fields: dict, rows: list, claims: bytes, tail: bytes) -> bytes:
     """An entry with these parts, their lengths and a matching checksum."""
     fields_blob, rows_blob = json.dumps(fields).encode(), json.dumps(rows).encode()
-    header = {**header, "parts": [len(fields_blob), len(rows_blob), len(tail)]}
-    rest = b"\n".join([json.dumps(header).encode(), fields_blob, rows_blob, tail])
+    claims_len = len(claims) if claims or header["parts"][2] is not None else None
+    header = {**header, "parts": [len(fields_blob), len(rows_blob), claims_len, len(tail)]}
+    rest = b"\n".join([json.dumps(header).encode(), fields_blob, rows_blob, claims, tail])
     return b"%08x\n" % zlib.crc32(rest) + rest
 
 
@@ -346,10 +348,10 @@ def test_malformed_parts_with_matching_checksums_are_checked_again(tmp_path: Pat
     inputs = discover([str(d)], cfg)
     good = [r.as_record() for r in run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"))]
     [stored] = entries(tmp_path / "c")
-    header, fields, rows, tail = _split_entry(stored.read_bytes())
+    header, fields, rows, claims, tail = _split_entry(stored.read_bytes())
     assert rows
     damage(fields, rows)
-    stored.write_bytes(_join_entry(header, fields, rows, tail))
+    stored.write_bytes(_join_entry(header, fields, rows, claims, tail))
     c = ResultCache(cfg, tmp_path / "c")
     [hit] = run(inputs, cfg, cache=c)
     assert c.hits == 1
@@ -445,3 +447,80 @@ def test_json_report_to_a_text_only_stream_decodes_stored_records(tmp_path: Path
     c = ResultCache(cfg, tmp_path / "c")
     assert report(c) == expected
     assert c.hits == 3
+
+
+# -- reports that read documents (HTML, claims inventory) ---------------------------------------------------------------
+
+
+def test_report_runs_store_the_claims_inventory_and_serve_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = corpus(tmp_path)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    fresh = list(run(inputs, cfg, report_data=True))
+    assert all(set(r.report) == {"source", "claims"} for r in fresh)
+    assert any(r.report["claims"] for r in fresh)
+
+    # An entry written by a run without reports has no inventory: a report run misses it,
+    # checks the file and stores the inventory with the result.
+    c = ResultCache(cfg, tmp_path / "c")
+    list(run(inputs, cfg, cache=c))
+    c = ResultCache(cfg, tmp_path / "c")
+    filled = list(run(inputs, cfg, cache=c, report_data=True))
+    assert (c.hits, c.misses, c.puts) == (0, len(inputs), len(inputs))
+    assert [r.report for r in filled] == [r.report for r in fresh]
+
+    # Now a report run is served from the cache, text and inventory included, without a check.
+    import audit.engine
+
+    def no_check(*args, **kwargs):
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(audit.engine, "check_input", no_check)
+    c = ResultCache(cfg, tmp_path / "c")
+    served = list(run(inputs, cfg, cache=c, report_data=True))
+    assert (c.hits, c.misses) == (len(inputs), 0)
+    assert [r.report for r in served] == [r.report for r in fresh]
+    assert [r.as_record() for r in served] == [r.as_record() for r in fresh]
+    # And the same entries serve runs without reports.
+    c = ResultCache(cfg, tmp_path / "c")
+    assert [r.as_record() for r in run(inputs, cfg, cache=c)] == [r.as_record() for r in fresh]
+    assert all(r.report is None for r in run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c")))
+
+
+def test_a_damaged_claims_inventory_is_a_miss(tmp_path: Path) -> None:
+    d = corpus(tmp_path, n=1)
+    cfg = from_dict({})
+    inputs = discover([str(d)], cfg)
+    list(run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"), report_data=True))
+    [stored] = entries(tmp_path / "c")
+    header, fields, rows, claims, tail = _split_entry(stored.read_bytes())
+    assert json.loads(claims)
+    stored.write_bytes(_join_entry(header, fields, rows, b'{"not": "a list"}', tail))
+    c = ResultCache(cfg, tmp_path / "c")
+    [again] = run(inputs, cfg, cache=c, report_data=True)
+    assert (c.hits, c.misses, c.puts) == (0, 1, 1)
+    assert isinstance(again.report["claims"], list)
+
+
+def test_audit_report_second_run_is_served_from_the_cache(tmp_path: Path, xdg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from tests.conftest import CORPUS
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for out in ("first", "second"):
+        res = runner.invoke(cli, ["report", str(CORPUS), "-o", out, "--fail-on", "never"], catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+    assert entries(xdg / "audit")
+    res = runner.invoke(cli, ["report", str(CORPUS), "-o", "third", "--fail-on", "never", "--no-cache", "--jobs", "2"],
+                        catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+
+    def comparable(text: str) -> str:
+        text = re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d| UTC)?", "TIME", text)
+        return re.sub(r"audit report [^<\"]*", "COMMAND", text)
+
+    for name in ("index.html", "findings.json", "findings.sarif", "claims.csv", "summary.md"):
+        first, second, third = ((tmp_path / out / name).read_text(encoding="utf-8") for out in ("first", "second", "third"))
+        assert comparable(second) == comparable(first) == comparable(third), name

@@ -171,7 +171,7 @@ def test_report_with_worker_processes_is_the_same_report(tmp_path, monkeypatch):
     shutil.copytree(CORPUS, tmp_path / "corpus")
     monkeypatch.chdir(tmp_path)
     for jobs in ("1", "2"):
-        res = invoke("report", "corpus", "-o", f"out{jobs}", "--fail-on", "never", "--jobs", jobs)
+        res = invoke("report", "corpus", "-o", f"out{jobs}", "--fail-on", "never", "--jobs", jobs, "--no-cache")
         assert res.exit_code == 0, res.output
 
     def comparable(text: str) -> str:
@@ -203,12 +203,13 @@ def test_claims_inventory_follows_each_files_settings(tmp_path, monkeypatch, job
     for folder in ("trusted", "other"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "statins.md").write_text(article, encoding="utf-8")
-    res = invoke("report", "trusted", "other", "-o", "out", "--fail-on", "never", "--jobs", jobs)
+    res = invoke("report", "trusted", "other", "-o", "out", "--fail-on", "never", "--jobs", jobs, "--no-cache")
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "claims.csv").read_text(encoding="utf-8"))))
     support = {r["path"]: r["support"] for r in rows}
     assert support == {"trusted/statins.md": "cited", "other/statins.md": "named"}
-    res = invoke("check", "trusted", "other", "-f", "html", "-o", "page.html", "--fail-on", "never", "--jobs", jobs)
+    res = invoke("check", "trusted", "other", "-f", "html", "-o", "page.html", "--fail-on", "never", "--jobs", jobs,
+                 "--no-cache")
     assert res.exit_code == 0, res.output
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
     trusted, other = page.split('<section class="article"')[1:]

@@ -59,14 +59,16 @@ def target(folder: Path, name: str) -> Path:
 
 
 def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: list[str], ignore: list[str],
-                  fail_on: str, gate: Any = None, progress: Any = None, debug: bool = False, jobs: int = 1) -> Any:
+                  fail_on: str, gate: Any = None, progress: Any = None, debug: bool = False, jobs: int = 1,
+                  cache: Any = None) -> Any:
     """Check ``inputs`` once and write every artefact into ``folder``; return the summary.
 
     Each file is written to a temporary file beside its target and renamed over
     it only after the whole run succeeded: an error leaves the previous reports
     untouched. ``gate`` is an :class:`audit.gating.Gating` (suppressions,
     baselines, waivers) or None. With ``jobs`` above 1 the files are checked in
-    that many worker processes; the reports are the same.
+    that many worker processes; with a ``cache`` (:class:`audit.cache.ResultCache`)
+    unchanged files are served from it. The reports are the same.
     """
     import importlib
 
@@ -80,7 +82,7 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
             reporters.append(getattr(importlib.import_module(f"audit.reporters.{module}"), cls)(out, options))
         hooks = gate if gate is not None else ()
         return execute(inputs, cfg, reporters, select, ignore, fail_on, postprocess=hooks, progress=progress, debug=debug,
-                       run_options={"jobs": jobs})
+                       run_options={"jobs": jobs, "cache": cache})
 
 
 @click.command("report")
@@ -93,7 +95,9 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
 @click.option("--title", default=None, metavar="TEXT", help="Title of the HTML report.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--jobs", "-j", "jobs", default=None, metavar="N", help="Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). The reports are identical.")
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool, jobs: str | None) -> None:
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder (default: $XDG_CACHE_HOME/audit, else ~/.cache/audit).")
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool, jobs: str | None, no_cache: bool, cache_dir: str | None) -> None:
     """Write the review reports for PATHS from one run.
 
     \b
@@ -142,15 +146,12 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         from audit.cli.cmd_check import _progress
 
         progress = _progress(len(inputs))
-    from audit.parallel import resolve_jobs
+    from audit.cli.cmd_check import run_options
 
+    run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, None, None)
     try:
-        n_jobs = resolve_jobs(jobs if jobs is not None else cfg.jobs)
-    except ValueError:
-        fail(f"--jobs {jobs}: expected a whole number >= 0, or auto")
-        raise  # unreachable
-    try:
-        summary = write_reports(inputs, cfg, folder, opts, sel, ign, threshold, gate, progress, debug, n_jobs)
+        summary = write_reports(inputs, cfg, folder, opts, sel, ign, threshold, gate, progress, debug, run_opts["jobs"],
+                                run_opts["cache"])
     except OSError as e:
         fail(f"cannot write the reports in {folder} ({e.strerror or e}); existing reports were left unchanged")
         raise  # unreachable
