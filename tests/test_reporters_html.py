@@ -201,3 +201,16 @@ def test_claims_inventory_from_the_claims_analysis():
     rows = re.findall(r'<span class="support s-(\w+)">', text.split('class="claims-table"')[1])
     assert rows and "none" in rows
     assert "Turmeric cures arthritis in every patient." in htmlmod.unescape(text)
+
+
+def test_long_matches_are_cut_in_the_findings_list():
+    # Up to 165 characters (160 and Jinja's truncate leeway, as the page always did) a match is
+    # shown whole; a longer one is cut to 159 characters and an ellipsis.
+    text = "# T\n\n" + "x" * 300 + "\n"
+    doc = document(text)
+    shown = {}
+    for n in (165, 166):
+        page = render("html", [result(doc, [find(doc, "x" * n, LONG, "warning")])])
+        shown[n] = re.search(r'<p class="match">“(x*…?)”</p>', page).group(1)
+    assert shown[165] == "x" * 165
+    assert shown[166] == "x" * 159 + "…"

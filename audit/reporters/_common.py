@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -32,6 +33,13 @@ def repo_relative(path: str, root: Path | str) -> str | None:
     """
     if path.startswith("<"):
         return None
+    # Several reports ask for each file's path; resolving it takes system calls.
+    return _repo_relative(path, root, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _repo_relative(path: str, root: Path | str, cwd: str) -> str | None:
+    """:func:`repo_relative` for a path in working directory ``cwd``."""
     for absolute, base in (
         (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
         (Path(path).resolve(), Path(root).resolve()),

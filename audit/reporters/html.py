@@ -127,6 +127,68 @@ def segments(source: str, spans: list[tuple[int, int, int]]) -> list[list[tuple[
     return lines
 
 
+def _source_html(anchor: str, source: str, spans: list[tuple[int, int, int]], by_id: dict[int, dict[str, Any]]) -> Any:
+    """The article's source view: one ``<div class="ln">`` per line, each finding's text in a
+    ``<mark>`` (see :func:`segments`), everything from the article escaped.
+
+    Written here rather than in the template because it is most of the page: Jinja's
+    attribute lookups for every segment of every line made it most of a report's time.
+    """
+    from markupsafe import Markup, escape
+
+    out: list[str] = []
+    for no, segs in enumerate(segments(source, spans), start=1):
+        out.append(f'<div class="ln" id="{anchor}-L{no}"><span class="no" aria-hidden="true">{no}</span><span class="tx">')
+        for text, ids in segs:
+            if not ids:
+                out.append(escape(text))
+                continue
+            recs = [by_id[i] for i in ids]
+            top = max(recs, key=lambda r: (r["status"] == "open", SEVERITY_RANK.get(r["severity"], 0)))
+            title = "\n\n".join(
+                f"{r['rule']} {r['name']}: {r['message']}" + (f"\nFix: {r['fix']}" if r["fix"] else "") for r in recs
+            )
+            flags = (" multi" if len(ids) > 1 else "") + (" sup" if all(r["status"] != "open" for r in recs) else "")
+            out.append(
+                f'<mark class="hl c-{escape(top["category"])} s-{escape(top["severity"])}{flags}" '
+                f'data-f="{" ".join(map(str, ids))}" tabindex="0" title="{escape(title)}">{escape(text)}</mark>'
+            )
+        out.append("</span></div>\n")
+    return Markup("".join(out))
+
+
+#: Matched text longer than this (plus Jinja's truncate leeway of 5) is cut in the findings list.
+_MATCH_SHOWN = 160
+
+
+def _findings_html(anchor: str, recs: list[dict[str, Any]]) -> Any:
+    """The findings list beside the source view (the items of ``<ol class="flist">``), as the
+    article template used to write it; written here for the same reason as :func:`_source_html`."""
+    from markupsafe import Markup, escape
+
+    out: list[str] = []
+    for f in recs:
+        fid, line, closed = f["id"], f["line"], f["status"] != "open"
+        match = f["match"]
+        if match and len(match) > _MATCH_SHOWN + 5:
+            match = match[: _MATCH_SHOWN - 1] + "…"
+        out.append(
+            f'        <li class="finding k-{escape(f["category"])}{" sup" if closed else ""}" id="f{fid}" data-f="{fid}"'
+            f'{" hidden" if closed else ""}>\n'
+            f'          <a class="jump" href="#{anchor}-L{line}" data-f="{fid}">\n'
+            f'            <span class="pos">{line}:{f["column"]}</span>\n'
+            f'            <span class="badge sev-{escape(f["severity"])}">{escape(f["severity"])}</span>\n'
+            f'            <span class="rule">{escape(f["rule"])}</span> <span class="rname">{escape(f["name"])}</span>\n'
+            f"          </a>\n"
+            f'          <p class="msg">{escape(f["message"])}</p>\n'
+            + (f'<p class="match">“{escape(match)}”</p>' if match else "")
+            + (f'<p class="fix"><span>Fix</span> {escape(f["fix"])}</p>' if f["fix"] else "")
+            + (f'<p class="status">{escape(f["status"])}</p>' if closed else "")
+            + "        </li>\n"
+        )
+    return Markup("".join(out))
+
+
 def _claim_row(c: dict[str, Any]) -> dict[str, Any]:
     """A claim from :func:`audit.claims.inventory` with every field the template shows."""
 
@@ -279,23 +341,7 @@ class Reporter(Base):
                 self._any_suppressed = True
         if data:
             self._data.write(("," if self._data.used else "") + ",".join(data))
-        lines: list[dict[str, Any]] = []
-        if source is not None:
-            by_id = {r["id"]: r for r in recs}
-            for no, segs in enumerate(segments(source, spans), start=1):
-                out = []
-                for text, ids in segs:
-                    if not ids:
-                        out.append({"t": text, "ids": ""})
-                        continue
-                    top = max((by_id[i] for i in ids), key=lambda r: (r["status"] == "open", SEVERITY_RANK.get(r["severity"], 0)))
-                    title = "\n\n".join(
-                        f"{by_id[i]['rule']} {by_id[i]['name']}: {by_id[i]['message']}" + (f"\nFix: {by_id[i]['fix']}" if by_id[i]["fix"] else "")
-                        for i in ids
-                    )
-                    out.append({"t": text, "ids": " ".join(map(str, ids)), "cat": top["category"], "sev": top["severity"],
-                                "multi": len(ids) > 1, "title": title, "sup": all(by_id[i]["status"] != "open" for i in ids)})
-                lines.append({"no": no, "segs": out})
+        source_html = None if source is None else _source_html(anchor, source, spans, {r["id"]: r for r in recs})
         claims, claims_error = self._claims(result)
         summary = result.extras.get("claims") or {}
         by_support = dict(summary.get("by_support") or {})
@@ -314,7 +360,8 @@ class Reporter(Base):
             "words": result.words or read.get("words") or 0,
             "grade": _number(read.get(metric)), "text_standard": read.get("text_standard"),
             "readability": {k: v for k, v in read.items() if _number(v) is not None or isinstance(v, str)},
-            "counts": counts, "findings": recs, "lines": lines, "has_source": source is not None,
+            "counts": counts, "findings": recs, "findings_html": _findings_html(anchor, recs), "source_html": source_html,
+            "has_source": source is not None,
             "claims": None if claims is None else [_claim_row(c) for c in claims], "claims_error": claims_error,
             "claims_total": summary.get("total", sum(by_support.values()) if by_support else None),
             "by_support": by_support, "promotion": _number(promotion.get("score")),
