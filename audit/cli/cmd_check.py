@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from audit.cli.options import (
+    cache_options,
     check_selectors,
     config_options,
     fail,
@@ -76,8 +77,7 @@ def run_options(cfg: Any, sel: list[str], ign: list[str], debug: bool, jobs: str
 @click.option("--whole-files", is_flag=True, help="With --changed-since: report every finding in the changed files, not only on changed lines.")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings that are suppressed, waived or baselined (they never fail the run).")
 @click.option("--jobs", "-j", "jobs", default=None, metavar="N", help="Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). Output is identical.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder (default: $XDG_CACHE_HOME/audit, else ~/.cache/audit).")
+@cache_options
 @click.option("--executor", type=click.Choice(["local", "dask"]), default=None, help="Where files are checked: local processes (default), or a Dask cluster (needs --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask).")
 def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, output: str | None, fail_on: str | None, quiet: bool, color: bool | None, no_progress: bool, baseline: str | None, waivers: str | None, changed_since: str | None, whole_files: bool, show_suppressed: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from audit.cli.options import (
+    cache_options,
     check_selectors,
     config_options,
     fail,
@@ -95,8 +96,7 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
 @click.option("--title", default=None, metavar="TEXT", help="Title of the HTML report.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--jobs", "-j", "jobs", default=None, metavar="N", help="Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). The reports are identical.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder (default: $XDG_CACHE_HOME/audit, else ~/.cache/audit).")
+@cache_options
 def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool, jobs: str | None, no_cache: bool, cache_dir: str | None) -> None:
     """Write the review reports for PATHS from one run.
 

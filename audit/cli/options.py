@@ -71,6 +71,12 @@ def load_inputs(paths: tuple[str, ...], cfg: Config, stdin_filename: str, stream
         raise  # unreachable
 
 
+def cache_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--no-cache`` and ``--cache-dir`` (the incremental cache of unchanged files)."""
+    f = click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder (default: $XDG_CACHE_HOME/audit, else ~/.cache/audit).")(f)
+    return click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")(f)
+
+
 def fail_on_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--fail-on",

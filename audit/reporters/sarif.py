@@ -98,7 +98,6 @@ class Reporter(Base):
         self._artifacts = Spool()
         self._results = Spool()
         self._n_artifacts = 0
-        self._n_results = 0
 
     def _location(self, path: str) -> dict[str, Any]:
         rel = repo_relative(path, self.options.root)
@@ -163,8 +162,7 @@ class Reporter(Base):
                 res["suppressions"] = [sup]
             results.append(encode(res, _ITEM_INDENT))
         if results:
-            self._results.write(("" if self._n_results == 0 else _ITEM_SEP) + _ITEM_SEP.join(results))
-            self._n_results += len(results)
+            self._results.write(("" if not self._results.used else _ITEM_SEP) + _ITEM_SEP.join(results))
 
     def end(self, summary: Any) -> None:
         from audit import RULESET_VERSION, __version__
