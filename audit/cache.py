@@ -400,12 +400,17 @@ class ResultCache:
         if data is not None:
             if claims_len is None:
                 return None
+            from audit.readers import InputError
             from audit.readers import decode as decode_text
 
             claims = decode(json.loads(bytes(view[c : d - 1])))
             if type(claims) is not list:
                 raise ValueError("malformed claims inventory")
-            report = {"source": decode_text(data), "claims": claims}
+            try:
+                text = decode_text(data)
+            except InputError:  # (not stored for such files; a check reports it)
+                return None
+            report = {"source": text, "claims": claims}
         tally = _valid_tally(entry["tally"])
         display = inp.display
         # Built without __init__: the fields other than these are decoded on first use

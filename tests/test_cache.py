@@ -524,3 +524,17 @@ def test_audit_report_second_run_is_served_from_the_cache(tmp_path: Path, xdg: P
     for name in ("index.html", "findings.json", "findings.sarif", "claims.csv", "summary.md"):
         first, second, third = ((tmp_path / out / name).read_text(encoding="utf-8") for out in ("first", "second", "third"))
         assert comparable(second) == comparable(first) == comparable(third), name
+
+
+def test_a_report_hit_whose_text_cannot_be_decoded_is_a_miss(tmp_path: Path) -> None:
+    # Such files are never stored (their result names them), but an entry that claims
+    # otherwise must not stop the run.
+    cfg = from_dict({})
+    inp = Input(display="x.md", path=None, relpath="x.md", format="markdown", data=b"\x00\x01\x02binary\xff" * 50)
+    result = FileResult(path="x.md", format="markdown", sha256=ResultCache.content_hash(inp) or "")
+    result.report = {"source": "", "claims": []}
+    c = ResultCache(cfg, tmp_path / "c")
+    assert c.put(inp, result)
+    assert c.get(inp) is not None  # a run without reports is served
+    assert c.get(inp, report=True) is None
+    assert c.misses == 1
