@@ -1,6 +1,7 @@
 """Throughput and latency of ``audit check``, side by side with proselint.
 
-    python benchmarks/speed.py DATASETS_DIR [--limit N] [--repeat 1] [--latency-runs 7] [--stages] [--profile] [--json FILE]
+    python benchmarks/speed.py DATASETS_DIR [--limit N] [--repeat 1] [--latency-runs 7] [--stages] [--profile]
+                               [--reports] [--json FILE]
 
 Writes each of the health news stories (DATASETS_DIR/health_news_stories.jsonl)
 as a ``.txt`` file (title on the first line, then the text) into a temporary
@@ -23,6 +24,9 @@ The package's bytecode is written first, as installing it does, so that no measu
 compiles modules from source. The load average is printed before and after: wall times are only
 comparable between runs on an equally idle machine, ratios measured side by side are.
 ``--repeat N`` runs the throughput commands in N rounds and keeps the fastest run of each.
+``--reports`` also times ``audit report`` (all five artefacts) with one and two jobs and no
+cache, then a cache-filling run and a second, cached run, and checks that the four runs wrote
+the same artefacts (but for the time and command line they record).
 
 Nothing is installed by this script.
 """
@@ -33,6 +37,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -78,6 +83,46 @@ def row(name: str, m: Measured, articles: int, words: int) -> dict[str, Any]:
         "peak_total_rss_mb": round(m.peak_tree_rss_kb / 1024, 1),
         "exit": m.returncode,
     }
+
+
+#: What differs between two runs of audit report over the same files: the time and the command.
+_RUN_STAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d| UTC)?|audit report [^<\"\n]*")
+
+
+def report_digest(folder: Path) -> str:
+    """SHA-256 over the artefacts of one audit report run, with its time and command line masked."""
+    h = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        h.update(path.name.encode() + b"\0" + _RUN_STAMP.sub("~", path.read_text(encoding="utf-8")).encode() + b"\0")
+    return h.hexdigest()
+
+
+def report_runs(audit: list[str], folder: Path, tmp: Path, words: int, articles: int) -> dict[str, Any]:
+    """``audit report`` over ``folder``: one and two jobs without the cache, then a cache fill and a cached run."""
+    env = {"XDG_CACHE_HOME": str(tmp / "report-cache")}
+    shutil.rmtree(tmp / "report-cache", ignore_errors=True)
+    base = [*audit, "report", str(folder), "--fail-on", "never", "--no-progress"]
+    runs = [
+        ("report --jobs 1 --no-cache", ["--jobs", "1", "--no-cache"], None),
+        ("report --jobs 2 --no-cache", ["--jobs", "2", "--no-cache"], None),
+        ("report (cache fill)", ["--jobs", "1"], env),
+        ("report cached second run", ["--jobs", "1"], env),
+    ]
+    rows, digests = [], set()
+    print("\naudit report (five artefacts):")
+    for i, (name, extra, run_env) in enumerate(runs):
+        out = tmp / f"report-{i}"
+        m = run([*base, "-o", str(out), *extra], env=run_env)
+        digests.add(report_digest(out))
+        shutil.rmtree(out, ignore_errors=True)
+        rows.append(row(name, m, articles, words))
+        print(f"  {name:<28} {m.seconds:7.2f} s  CPU {m.cpu_seconds:6.1f} s  max RSS {m.max_rss_kb / 1024:6.1f} MB")
+    by = {r["run"]: r for r in rows}
+    speedup = by["report --jobs 1 --no-cache"]["seconds"] / by["report cached second run"]["seconds"]
+    same = len(digests) == 1
+    print(f"  cached second run {speedup:.2f}x faster than --jobs 1 without the cache; "
+          f"artefacts identical: {'yes' if same else 'NO'}")
+    return {"runs": rows, "cached_speedup": round(speedup, 2), "identical": same}
 
 
 def latency(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -164,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stages-only", action="store_true", help="only the per-stage timing (no subprocess runs)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
+    ap.add_argument("--reports", action="store_true", help="also time audit report, without and with the cache")
     args = ap.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="audit-speed-"))
@@ -269,8 +315,13 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     print(f"  {'single-file latency, no cache':<45} {cold:6.3f} s  (target {LATENCY_TARGET} s)  "
           f"{'met' if cold <= LATENCY_TARGET else 'NOT met'}")
 
+    reports = report_runs(audit, folder, tmp, words, articles) if args.reports else None
+    if reports is not None:
+        same = same and reports["identical"]
     if args.json:
         info.update(runs=rows, latency=lat, ratios=results, identical=same, single_file=one.name, repeat=args.repeat)
+        if reports is not None:
+            info["reports"] = reports
         args.json.write_text(json.dumps(info, indent=2) + "\n")
     if args.stages:
         stages(folder)
