@@ -58,6 +58,15 @@ def result(doc: Document, findings: list[Any], keep: bool = True, **extra: Any) 
     return r
 
 
+def comparable(text: str) -> str:
+    """A report's text with what differs between two runs over the same files masked: the
+    time it was made and the ``audit report ...`` command line it records."""
+    import re
+
+    text = re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d| UTC)?", "TIME", text)
+    return re.sub(r"audit report [^<\"]*", "COMMAND", text)
+
+
 def summarise(results: list[FileResult], fail_on: str = "error") -> Summary:
     s = Summary(fail_on=fail_on)
     for r in results:

@@ -503,9 +503,8 @@ def test_a_damaged_claims_inventory_is_a_miss(tmp_path: Path) -> None:
 
 
 def test_audit_report_second_run_is_served_from_the_cache(tmp_path: Path, xdg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import re
-
     from tests.conftest import CORPUS
+    from tests.reporting_fixtures import comparable
 
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
@@ -516,10 +515,6 @@ def test_audit_report_second_run_is_served_from_the_cache(tmp_path: Path, xdg: P
     res = runner.invoke(cli, ["report", str(CORPUS), "-o", "third", "--fail-on", "never", "--no-cache", "--jobs", "2"],
                         catch_exceptions=False)
     assert res.exit_code == 0, res.output
-
-    def comparable(text: str) -> str:
-        text = re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d| UTC)?", "TIME", text)
-        return re.sub(r"audit report [^<\"]*", "COMMAND", text)
 
     for name in ("index.html", "findings.json", "findings.sarif", "claims.csv", "summary.md"):
         first, second, third = ((tmp_path / out / name).read_text(encoding="utf-8") for out in ("first", "second", "third"))

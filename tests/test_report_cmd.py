@@ -163,20 +163,16 @@ def test_report_with_worker_processes_is_the_same_report(tmp_path, monkeypatch):
     """With --jobs 2 the documents stay in the workers; what the HTML report and the claims
     inventory need of them comes back instead, so every artefact is the same but for the time
     and command line it records."""
-    import re
     import shutil
 
     from tests.conftest import CORPUS
+    from tests.reporting_fixtures import comparable
 
     shutil.copytree(CORPUS, tmp_path / "corpus")
     monkeypatch.chdir(tmp_path)
     for jobs in ("1", "2"):
         res = invoke("report", "corpus", "-o", f"out{jobs}", "--fail-on", "never", "--jobs", jobs, "--no-cache")
         assert res.exit_code == 0, res.output
-
-    def comparable(text: str) -> str:
-        text = re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d| UTC)?", "TIME", text)
-        return re.sub(r"audit report corpus -o out\d[^<\"]*", "COMMAND", text)
 
     for name in ARTEFACTS:
         one = (tmp_path / "out1" / name).read_text(encoding="utf-8")
