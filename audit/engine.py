@@ -490,14 +490,9 @@ def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore
     its document, in ``report`` (see :func:`audit.parallel.run`); with
     ``keep_documents`` the document itself.
     """
-    if jobs == 1 and cache is None and executor is None:
-        if report_data and not keep_documents:
-            from audit.parallel import Job, check_batch
-
-            job = Job(cfg, tuple(select), tuple(ignore), debug, report_data=True)
-            for inp in inputs:
-                yield from check_batch(job, [inp])
-            return
+    # (A run for the reports that read documents takes the batch path even with one job: it
+    # builds what they need of each document, see audit.parallel.check_batch.)
+    if jobs == 1 and cache is None and executor is None and (keep_documents or not report_data):
         for inp in inputs:
             yield check_input(inp, cfg, select, ignore, keep_documents, debug)
         return
