@@ -16,13 +16,16 @@ Entries live in the user cache folder (``$XDG_CACHE_HOME/audit``, default
 ``~/.cache/audit``; ``--cache-dir`` overrides it), one small file per entry,
 written atomically (temporary file + rename), so concurrent runs never see
 half-written entries. An entry is the CRC-32 of the rest (eight hex digits
-and a line break), then four parts, one after the other:
+and a line break), then five parts, one after the other:
 
 1. a header, one line of JSON: the key, the word count, the findings' tally
-   (what the run summary counts) and the lengths of the other parts;
+   (what the run summary counts), whether the findings carry their
+   fingerprints, and the lengths of the other parts;
 2. the rest of the result without its findings, one line of JSON;
 3. the findings, one line of JSON (one row of values per finding);
-4. the file's record as the JSON report writes it, after its path (UTF-8).
+4. the claims inventory, one line of JSON, when the run that stored the entry
+   wrote a report that lists claims (else empty);
+5. the file's record as the JSON report writes it, after its path (UTF-8).
 
 A hit decodes only the header: the rest of the result and the findings are
 decoded when something first uses them, and the JSON report copies the stored
@@ -58,7 +61,7 @@ if TYPE_CHECKING:
     from audit.model import Finding
 
 #: Bumped when the entry layout changes.
-SCHEMA = 5
+SCHEMA = 6
 DEFAULT_MAX_MB = 512
 #: Remove unfinished temporary files older than this (seconds).
 _STALE_TMP = 3600
@@ -335,12 +338,14 @@ class ResultCache:
 
     # -- lookups -----------------------------------------------------------------------------
 
-    def get(self, inp: Input, content_sha256: str | None = None, report: bool = False) -> FileResult | None:
+    def get(self, inp: Input, content_sha256: str | None = None, report: bool = False, fingerprints: bool = False) -> FileResult | None:
         """The cached result for ``inp``, with paths from ``inp``; None on a miss.
 
         With ``report`` the result also carries what the reports that read documents need
         (``FileResult.report``: the file's text, read now, and the claims inventory stored
-        with the entry); an entry stored without an inventory is then a miss.
+        with the entry); an entry stored without an inventory is then a miss. With
+        ``fingerprints`` an entry stored by a run that did not stamp its findings with
+        their fingerprints is a miss.
         """
         data = None
         if report:
@@ -355,14 +360,14 @@ class ResultCache:
         path = os.path.join(self._dir_str, key[:2], key + ".entry")
         try:
             blob, mtime = _read_entry(path)
-            result = self._from_entry(blob, key, inp, data)
+            result = self._from_entry(blob, key, inp, data, fingerprints)
         except FileNotFoundError:
             self.misses += 1
             return None
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):  # damaged: rewritten on put
             self.misses += 1
             return None
-        if result is None:  # no claims inventory stored for a run that needs one
+        if result is None:  # no claims inventory or fingerprints stored for a run that needs them
             self.misses += 1
             return None
         if time.time() - mtime > _TOUCH_AFTER:
@@ -371,11 +376,12 @@ class ResultCache:
         self.hits += 1
         return result
 
-    def _from_entry(self, blob: bytes, key: str, inp: Input, data: bytes | None = None) -> FileResult | None:
+    def _from_entry(self, blob: bytes, key: str, inp: Input, data: bytes | None = None, fingerprints: bool = False) -> FileResult | None:
         """The result an entry holds, decoded only as far as a run summary needs (ValueError: damaged).
 
         With ``data`` (the input's bytes) the result's ``report`` holds their text and the
-        stored claims inventory; None when the entry has no inventory.
+        stored claims inventory; None when the entry has no inventory. With ``fingerprints``,
+        None when the findings were stored without their fingerprints.
         """
         from audit.engine import FileResult
 
@@ -385,6 +391,8 @@ class ResultCache:
         entry = json.loads(blob[9:end])
         if entry.get("key") != key or entry.get("schema") != SCHEMA:
             raise ValueError("entry does not belong to this key")
+        if fingerprints and entry.get("fingerprints") is not True:
+            return None
         result_len, rows_len, claims_len, tail_len = entry["parts"]
         words = entry["words"]
         if type(words) is not int:
@@ -494,8 +502,11 @@ class ResultCache:
                 return False
         return True
 
-    def put(self, inp: Input, result: FileResult) -> bool:
-        """Store ``result`` (checked from ``inp``); returns whether it was stored."""
+    def put(self, inp: Input, result: FileResult, fingerprints: bool = False) -> bool:
+        """Store ``result`` (checked from ``inp``); returns whether it was stored.
+
+        ``fingerprints``: the run stamped the findings with their fingerprints (see :meth:`get`).
+        """
         from audit.engine import tally_of
 
         if not self.cacheable(result):
@@ -533,6 +544,7 @@ class ResultCache:
                 "key": key,
                 "words": result.words,
                 "tally": tally_of(result.findings),
+                "fingerprints": fingerprints,
                 "tagged": tagged,
                 "parts": [len(result_blob), len(rows_blob), None if claims is None else len(claims_blob),
                           None if tail is None else len(tail_blob)],

@@ -480,7 +480,7 @@ def finish(doc: Document, result: FileResult, settings: Settings, rules: list[ty
     return result
 
 
-def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_documents: bool = False, debug: bool = False, jobs: int = 1, cache: Any = None, executor: Any = None, report_data: bool = False) -> Iterator[FileResult]:
+def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore: Iterable[str] = (), keep_documents: bool = False, debug: bool = False, jobs: int = 1, cache: Any = None, executor: Any = None, report_data: bool = False, fingerprints: bool = False) -> Iterator[FileResult]:
     """Check inputs, yielding results in input order.
 
     ``jobs`` worker processes (0 = one per CPU), an incremental ``cache``
@@ -488,7 +488,8 @@ def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore
     are handled by :func:`audit.parallel.run`; the output is the same.
     ``report_data``: each result carries what the reports that read documents need of
     its document, in ``report`` (see :func:`audit.parallel.run`); with
-    ``keep_documents`` the document itself.
+    ``keep_documents`` the document itself. ``fingerprints``: findings checked in another
+    process, or stored in the cache, carry their fingerprints (``Finding.fingerprint``).
     """
     # (A run for the reports that read documents takes the batch path even with one job: it
     # builds what they need of each document, see audit.parallel.check_batch.)
@@ -499,7 +500,7 @@ def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore
     from audit.parallel import run as run_parallel
 
     yield from run_parallel(inputs, cfg, select, ignore, keep_documents, debug, jobs=jobs, cache=cache, executor=executor,
-                            report_data=report_data)
+                            report_data=report_data, fingerprints=fingerprints)
 
 
 @dataclass
@@ -573,10 +574,13 @@ def execute(
     """
     # Reporters that read the documents get them, or from worker processes what they need of them.
     needs = any(getattr(r, "needs_documents", False) for r in reporters)
+    # Those that identify findings by their fingerprints get them made where each file is checked.
+    fingerprints = any(getattr(r, "needs_fingerprints", False) for r in reporters)
     summary = Summary(fail_on=fail_on)
     for r in reporters:
         r.begin()
-    for result in run(inputs, cfg, select, ignore, False, debug, **(run_options or {}), report_data=needs):
+    for result in run(inputs, cfg, select, ignore, False, debug, **(run_options or {}), report_data=needs,
+                      fingerprints=fingerprints):
         for hook in postprocess:
             hook(result)
         summary.add(result)

@@ -267,6 +267,10 @@ class Finding:
     #: Set by gating (suppressions, baselines, waivers): why this finding does not count.
     status: str = field(default="open", compare=False)
     status_detail: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    #: Its fingerprint (:func:`audit.gating.fingerprint.fingerprint`, without the occurrence
+    #: index), when the run that checked it was asked for one; "" otherwise. Made where the
+    #: file was checked, which has its text, and stored in the cache with the finding.
+    fingerprint: str = field(default="", compare=False, repr=False)
 
     def as_record(self) -> dict[str, Any]:
         """The JSON form every output format is built from."""

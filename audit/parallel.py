@@ -112,21 +112,33 @@ class Job:
     #: Send back, instead of each document, what the reports that read documents need of it
     #: (``FileResult.report``).
     report_data: bool = False
+    #: Stamp each finding with its fingerprint (``Finding.fingerprint``), for the reports and
+    #: gating that identify findings by it (SARIF, baselines, waivers).
+    fingerprints: bool = False
 
 
 def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
     """Check a batch of inputs in this process: no documents kept, but with ``job.report_data``
-    each result's ``report`` holds what the reports that read documents need of it."""
+    each result's ``report`` holds what the reports that read documents need of it, and with
+    ``job.fingerprints`` each finding carries its fingerprint."""
     from audit.engine import check_input
 
-    if not job.report_data:
+    if not (job.report_data or job.fingerprints):
         return [check_input(inp, job.cfg, job.select, job.ignore, False, job.debug) for inp in batch]
     from audit.reporters._common import detach_document
 
     out = []
     for inp in batch:
         result = check_input(inp, job.cfg, job.select, job.ignore, True, job.debug)
-        detach_document(result, job.cfg.settings_for(inp.relpath), job.debug)
+        if job.fingerprints and result.document is not None:
+            # (A file that could not be parsed keeps unstamped findings: whoever needs their
+            # fingerprints reads the file, as for a run that did not ask for them.)
+            from audit.gating.fingerprint import stamp
+
+            result.findings = stamp(result.findings, result.document.source)
+        if job.report_data:
+            detach_document(result, job.cfg.settings_for(inp.relpath), job.debug)
+        result.document = None
         out.append(result)
     return out
 
@@ -266,6 +278,7 @@ def run(
     cache: ResultCache | None = None,
     executor: Executor | None = None,
     report_data: bool = False,
+    fingerprints: bool = False,
 ) -> Iterator[FileResult]:
     """Check ``inputs``, yielding one :class:`FileResult` per input in input order.
 
@@ -281,9 +294,12 @@ def run(
     settings, see :func:`audit.reporters._common.detach_document`) instead of its
     document, which is not kept. The cache stores the inventory with the result,
     and a hit reads the file's text again.
+    ``fingerprints``: each finding checked in a worker (or in this process, on the batch
+    path) carries its fingerprint (``Finding.fingerprint``); the cache stores them, and an
+    entry stored by a run that did not make them is a miss.
     ``run`` owns ``executor``: it is closed when the run ends.
     """
-    job = Job(cfg, tuple(select), tuple(ignore), debug)
+    job = Job(cfg, tuple(select), tuple(ignore), debug, fingerprints=fingerprints)
     total = len(inputs) if hasattr(inputs, "__len__") else None  # type: ignore[arg-type]
     workers = resolve_jobs(jobs)
     if total is not None:
@@ -322,14 +338,14 @@ def run(
                 result = next(fresh)
                 inp = next(todo)
                 if cache is not None:
-                    cache.put(inp, result)
+                    cache.put(inp, result, fingerprints=job.fingerprints)
                 yield result
 
     try:
         cur_inputs: list[Input] = []
         cur_slots: list[FileResult | None] = []
         for inp in inputs:
-            hit = cache.get(inp, report=job.report_data) if cache is not None else None
+            hit = cache.get(inp, report=job.report_data, fingerprints=job.fingerprints) if cache is not None else None
             cur_slots.append(hit)
             if hit is None:
                 cur_inputs.append(inp)

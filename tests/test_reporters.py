@@ -447,6 +447,55 @@ def test_sarif_log_is_json_dumps_of_the_whole_log(article, monkeypatch, spool_by
     assert data == {"scope": "document", "cues": ["cures", "100%"], "n": 2}
 
 
+def test_sarif_results_of_every_shape_hold_their_findings():
+    # Results are written from templates per shape (snippet, fix, data, suppression) and rule:
+    # each must read back as the object its finding describes, whatever values it holds.
+    import dataclasses
+
+    from audit.gating.fingerprint import fingerprint
+
+    doc = document("# T\n\nA cure \"here\", and \ue0001\ue001 odd.\n\nAnd \u2028 a cure.\n")
+    cure = find(doc, "cure", CLAIM, "error")
+    variants = [
+        cure,
+        dataclasses.replace(cure, fix=None),
+        dataclasses.replace(cure, fix=""),
+        dataclasses.replace(cure, match="", fix=None),
+        dataclasses.replace(cure, data={"scope": "document", "cues": ("a", 1, 2.5, None, True), "deep": {"x": [[], {}]}}),
+        dataclasses.replace(cure, data={1: "int key"}),
+        dataclasses.replace(cure, status="suppressed", status_detail={"justification": "quoted from a source"}),
+        dataclasses.replace(cure, status="baselined", status_detail=None, fix=None, data={"n": 3}),
+        dataclasses.replace(cure, message="\ue0003\ue001 looks like a stand-in", name="\ue0009\ue001"),
+        dataclasses.replace(cure, line=True, column=2.0),  # odd types go to the encoder as they are
+        find(doc, "\ue0001\ue001", PROMO, "info"),
+        find(doc, "cure", PROMO, "warning", nth=1, fix="Say less."),
+    ]
+    checked = result(doc, variants)
+    out = render("sarif", [checked])
+    assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
+    results = json.loads(out)["runs"][0]["results"]
+    assert len(results) == len(variants) == len(checked.findings)
+    for f, r in zip(checked.findings, results):
+        assert r["ruleId"] == f.rule and r["level"] == {"error": "error", "warning": "warning", "info": "note"}[f.severity]
+        assert r["message"]["text"] == (f"{f.message} Fix: {f.fix}" if f.fix else f.message)
+        region = r["locations"][0]["physicalLocation"]["region"]
+        assert (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]) == (
+            f.line, f.column, f.end_line, f.end_column)
+        assert region.get("snippet") == ({"text": f.match} if f.match else None)
+        assert r["partialFingerprints"]["auditFinding/v1"].split(":")[0] == fingerprint(f, doc.source)
+        props = r["properties"]
+        assert (props["category"], props["severity"], props["name"]) == (f.category, f.severity, f.name)
+        assert props.get("fix") == (f.fix or None)
+        assert props.get("data") == (json.loads(json.dumps(f.data)) if f.data else None)
+        if f.status == "open":
+            assert "suppressions" not in r
+        else:
+            [sup] = r["suppressions"]
+            assert sup["kind"] == ("inSource" if f.status == "suppressed" else "external")
+            assert sup["properties"]["status"] == f.status
+            assert sup.get("justification") == (f.status_detail or {}).get("justification")
+
+
 @pytest.mark.parametrize("spool_bytes", [None, 1])
 def test_junit_is_the_whole_tree_indented_at_once(article, monkeypatch, spool_bytes):
     import audit.reporters

@@ -122,10 +122,14 @@ class Gating(list):  # type: ignore[type-arg]
         return any(x is not None for x in (self.baseline, self.waivers, self.changed))
 
     @property
+    def needs_fingerprints(self) -> bool:
+        """Whether a baseline or waiver identifies findings by their fingerprints."""
+        return self.baseline is not None or (self.waivers is not None and self.waivers.needs_source)
+
+    @property
     def needs_documents(self) -> bool:
         """Keep documents only for standard input: files on disk are read again when a fingerprint needs them."""
-        fingerprints = self.baseline is not None or (self.waivers is not None and self.waivers.needs_source)
-        return fingerprints and self._stdin
+        return self.needs_fingerprints and self._stdin
 
     def filter_inputs(self, inputs: Iterable[Any], stdin: bool | None = None) -> Any:
         """Narrow inputs to changed files with ``changed_since``; otherwise unchanged.

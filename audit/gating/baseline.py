@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.gating.errors import GatingError
-from audit.gating.fingerprint import fingerprint, fingerprints
+from audit.gating.fingerprint import fingerprint, fingerprints, needs_source
 
 VERSION = 1
 #: Matched text kept in an entry, for reviewers reading the file.
@@ -204,7 +204,7 @@ class Matcher:
         self.seen_paths.add(path)
         if not any(f.status == "open" for f in result.findings):
             return
-        text = source()
+        text = source() if any(f.status == "open" and needs_source(f) for f in result.findings) else None
         moved = path not in self._named
         out = []
         for f in result.findings:

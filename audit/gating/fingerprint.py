@@ -17,6 +17,7 @@ the fingerprint and match on both.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from typing import Any
@@ -91,11 +92,21 @@ def fingerprint(finding: Any, source_text: str | None) -> str:
     ``source_text`` is the decoded source the finding's offsets refer to; with
     ``None`` only the rule and matched text are used. A finding about the whole
     document (``data["scope"] == "document"``: no author, grade too high...) is
-    identified by its rule alone, whatever text it is shown at.
+    identified by its rule alone, whatever text it is shown at. A finding that
+    carries its fingerprint (see :func:`stamp`) gives that one.
     """
+    stamped = getattr(finding, "fingerprint", "")
+    if stamped:
+        return stamped  # type: ignore[no-any-return]
     if about_whole_document(finding):
         return fingerprint_parts(finding.rule, "", None, 0, 0)
     return fingerprint_parts(finding.rule, finding.match, source_text, finding.offset, finding.end_offset)
+
+
+def needs_source(finding: Any) -> bool:
+    """Whether :func:`fingerprints` needs the document's text for ``finding``: it carries no
+    fingerprint, or it is about the whole document (whose earlier fingerprint used the text)."""
+    return not getattr(finding, "fingerprint", "") or about_whole_document(finding)
 
 
 def fingerprints(finding: Any, source_text: str | None) -> tuple[str, ...]:
@@ -107,3 +118,15 @@ def fingerprints(finding: Any, source_text: str | None) -> tuple[str, ...]:
     # A whole-document finding was identified by the text it is shown at, like any other.
     earlier = fingerprint_parts(finding.rule, finding.match, source_text, finding.offset, finding.end_offset)
     return (current,) if earlier == current else (current, earlier)
+
+
+def stamp(findings: list[Any], source_text: str) -> list[Any]:
+    """``findings`` (:class:`audit.model.Finding`) with their ``fingerprint`` set, made in
+    the document ``source_text``.
+
+    Where a file is checked its text is at hand: a worker process stamps the findings
+    it sends back when the run's reports need fingerprints (SARIF, baselines), so the
+    parent neither reads the file again nor hashes every finding, and the cache stores
+    the stamps with the findings.
+    """
+    return [f if f.fingerprint else dataclasses.replace(f, fingerprint=fingerprint(f, source_text)) for f in findings]

@@ -32,7 +32,7 @@ from typing import Any
 
 from audit.gating.baseline import key_path
 from audit.gating.errors import GatingError
-from audit.gating.fingerprint import fingerprints
+from audit.gating.fingerprint import fingerprints, needs_source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -184,7 +184,6 @@ class Waivers:
                     live.append(w)
         if not live or not any(f.status == "open" for f in result.findings):
             return
-        text = source() if any(w.fingerprint for w in live) else None
         out = []
         for f in result.findings:
             if f.status == "open":
@@ -196,7 +195,7 @@ class Waivers:
                         continue
                     if w.fingerprint is not None:
                         if fps is None:
-                            fps = fingerprints(f, text)
+                            fps = fingerprints(f, source() if needs_source(f) else None)
                         if w.fingerprint not in fps:
                             continue
                     w.used += 1

@@ -48,6 +48,9 @@ class Reporter:
 
     #: Whether this format needs each document's text kept in memory.
     needs_documents = False
+    #: Whether this format identifies findings by their fingerprints: then they are made
+    #: where each file is checked (``Finding.fingerprint``) and stored in the cache.
+    needs_fingerprints = False
 
     def __init__(self, out: IO[str], options: ReportOptions) -> None:
         self.out = out

@@ -18,6 +18,7 @@ files and findings a run has.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
@@ -85,8 +86,161 @@ def _members(encoder: IndentedEncoder, obj: dict[str, Any], n: int) -> str:
     return text[1 : -(n + 2)]
 
 
+#: Values of a result object, in this order (see :func:`_result`).
+_RULE_ID, _RULE_INDEX, _LEVEL, _TEXT, _START_LINE, _START_COLUMN, _END_LINE, _END_COLUMN, _SNIPPET, \
+    _FINGERPRINT, _CATEGORY, _SEVERITY, _NAME, _FIX, _DATA, _SUPPRESSIONS, _ARTIFACT_LOCATION = range(17)
+#: Values written by the encoder as containers at their place's indentation; the others are scalars.
+_CONTAINERS = frozenset((_DATA, _SUPPRESSIONS, _ARTIFACT_LOCATION))
+#: Values a template is made with: the same for every result of a rule at one severity.
+_GIVEN = (_RULE_ID, _RULE_INDEX, _LEVEL, _CATEGORY, _SEVERITY, _NAME)
+#: Templates kept (bounded: rule ids and severities come from rules, which may be plug-ins).
+_MAX_TEMPLATES = 1000
+#: A value's stand-in while a template is made: private-use characters, which the encoder
+#: writes as they are, so each stand-in shows in the text as a quoted marker.
+_MARK = re.compile('"\ue000(\\d+)\ue001"')
+
+
+def _result(shape: tuple[bool, bool, bool, bool], v: list[Any]) -> dict[str, Any]:
+    """The SARIF result object with the values ``v``. ``shape`` says which of the optional
+    members it has: a snippet, a fix, data, suppressions."""
+    snippet, fix, data, suppressions = shape
+    region: dict[str, Any] = {
+        "startLine": v[_START_LINE],
+        "startColumn": v[_START_COLUMN],
+        "endLine": v[_END_LINE],
+        "endColumn": v[_END_COLUMN],
+    }
+    if snippet:
+        region["snippet"] = {"text": v[_SNIPPET]}
+    properties: dict[str, Any] = {"category": v[_CATEGORY], "severity": v[_SEVERITY], "name": v[_NAME]}
+    if fix:
+        properties["fix"] = v[_FIX]
+    if data:
+        properties["data"] = v[_DATA]
+    res: dict[str, Any] = {
+        "ruleId": v[_RULE_ID],
+        "ruleIndex": v[_RULE_INDEX],
+        "level": v[_LEVEL],
+        "message": {"text": v[_TEXT]},
+        "locations": [{"physicalLocation": {"artifactLocation": v[_ARTIFACT_LOCATION], "region": region}}],
+        "partialFingerprints": {FINGERPRINT_KEY: v[_FINGERPRINT]},
+        "properties": properties,
+    }
+    if suppressions:
+        res["suppressions"] = v[_SUPPRESSIONS]
+    return res
+
+
+def _present(shape: tuple[bool, bool, bool, bool], i: int) -> bool:
+    """Whether a result of ``shape`` has the value at position ``i`` (see :func:`_result`)."""
+    optional = {_SNIPPET: 0, _FIX: 1, _DATA: 2, _SUPPRESSIONS: 3}.get(i)
+    return optional is None or shape[optional]
+
+
+def _suppressions(f: Any) -> list[dict[str, Any]]:
+    kind = "inSource" if f.status in IN_SOURCE_STATUSES else "external"
+    sup: dict[str, Any] = {"kind": kind, "status": "accepted", "properties": {"status": f.status}}
+    detail = f.status_detail or {}
+    reason = detail.get("reason") or detail.get("justification")
+    if reason:
+        sup["justification"] = str(reason)
+    return [sup]
+
+
+class _ResultWriter:
+    """Writes a finding's SARIF result object: the text ``encoder.encode(result, _ITEM_INDENT)``
+    gives, from templates.
+
+    A report has tens of thousands of results of a few shapes, each ten nested containers.
+    A template is the encoder's text of a result whose rule, level, category, severity and
+    name are given and whose other values are stand-ins, cut at the stand-ins; a result's
+    text is the template of its shape and rule with its values encoded in their places
+    (scalars by the encoder's own scalar encoders, containers by the encoder at their
+    place's indentation). A value of another type than the encoder's plain ones sends the
+    whole result to the encoder instead.
+    """
+
+    def __init__(self, encoder: IndentedEncoder) -> None:
+        self.encoder = encoder
+        self.scalars = encoder.scalars
+        self.templates: dict[tuple[Any, ...], tuple[list[str], list[tuple[int, int]]] | None] = {}
+        self._location_key: Any = None
+        self._location_text: dict[int, str] = {}
+
+    def _template(self, key: tuple[Any, ...]) -> tuple[list[str], list[tuple[int, int]]] | None:
+        """The template for ``key`` (see :meth:`text`); None when its given values get in the way."""
+        shape, given = key[:4], key[4:]
+        values: list[Any] = [f"\ue000{i}\ue001" for i in range(17)]
+        for i, value in zip(_GIVEN, given):
+            values[i] = value
+        cut = _MARK.split(self.encoder.encode(_result(shape, values), _ITEM_INDENT))
+        pieces = cut[0::2]
+        # Each value's slot: (its position in the values, its line's indentation for a container, else -1).
+        slots = []
+        for before, i in zip(pieces, map(int, cut[1::2])):
+            line = before[before.rfind("\n") + 1 :]
+            slots.append((i, len(line) - len(line.lstrip(" ")) if i in _CONTAINERS else -1))
+        template = (pieces, slots)
+        if sorted(i for i, _ in slots) != [i for i in range(17) if i not in _GIVEN and _present(shape, i)]:
+            template = None  # a given value looked like a stand-in
+        if len(self.templates) >= _MAX_TEMPLATES:
+            self.templates.clear()
+        self.templates[key] = template
+        return template
+
+    def text(self, f: Any, rule_index: int, artifact_location: dict[str, Any], fingerprint: str) -> str:
+        """The text of the result for finding ``f``."""
+        has_fix = bool(f.fix)
+        suppressed = f.status != "open"
+        level = LEVELS.get(f.severity, "warning")
+        key = (bool(f.match), has_fix, bool(f.data), suppressed, f.rule, rule_index, level, f.category, f.severity, f.name)
+        v = [
+            f.rule, rule_index, level, f.message if not has_fix else f"{f.message} Fix: {f.fix}",
+            f.line, f.column, f.end_line, f.end_column, f.match, fingerprint, f.category, f.severity, f.name,
+            f.fix, f.data, _suppressions(f) if suppressed else None, artifact_location,
+        ]
+        try:
+            template = self.templates[key]
+        except KeyError:
+            template = self._template(key)
+        except TypeError:  # a value that cannot be a key
+            template = None
+        if template is None:
+            return self.encoder.encode(_result(key[:4], v), _ITEM_INDENT)  # type: ignore[arg-type]
+        pieces, slots = template
+        out = [pieces[0]] * (2 * len(pieces) - 1)
+        out[2::2] = pieces[1:]
+        scalars = self.scalars
+        try:
+            k = 1
+            for i, indent in slots:
+                value = v[i]
+                if indent < 0:
+                    out[k] = scalars[type(value)](value)
+                elif i == _ARTIFACT_LOCATION:
+                    out[k] = self._location(value, indent)
+                else:
+                    out[k] = self.encoder.encode(value, indent)
+                k += 2
+        except KeyError:  # a value only the encoder itself can write
+            return self.encoder.encode(_result(key[:4], v), _ITEM_INDENT)  # type: ignore[arg-type]
+        return "".join(out)
+
+    def _location(self, value: dict[str, Any], indent: int) -> str:
+        # The same for every result of a file: encoded once per file.
+        if value is not self._location_key:
+            self._location_key = value
+            self._location_text = {}
+        text = self._location_text.get(indent)
+        if text is None:
+            text = self._location_text[indent] = self.encoder.encode(value, indent)
+        return text
+
+
 class Reporter(Base):
     """Writes one SARIF log: artifacts and results are streamed, the rest written at the end."""
+
+    needs_fingerprints = True
 
     def begin(self) -> None:
         from audit.rules.base import all_rules
@@ -95,6 +249,7 @@ class Reporter(Base):
         self._rules: list[dict[str, Any]] = [rule_descriptor(r.describe()) for r in all_rules()]
         self._rule_index = {d["id"]: i for i, d in enumerate(self._rules)}
         self._encoder = IndentedEncoder()
+        self._writer = _ResultWriter(self._encoder)
         self._artifacts = Spool()
         self._results = Spool()
         self._n_artifacts = 0
@@ -122,47 +277,22 @@ class Reporter(Base):
         artifact: dict[str, Any] = {"location": dict(location), "sourceLanguage": result.format}
         if result.sha256:
             artifact["hashes"] = {"sha-256": result.sha256}
-        encode = self._encoder.encode
-        self._artifacts.write(("" if index == 0 else _ITEM_SEP) + encode(artifact, _ITEM_INDENT))
-        results: list[str] = []
-        from audit.gating import source_of
+        self._artifacts.write(("" if index == 0 else _ITEM_SEP) + self._encoder.encode(artifact, _ITEM_INDENT))
+        if not result.findings:
+            return
+        source = None
+        if not all(f.fingerprint for f in result.findings):
+            # Findings checked in this process, or that could not be stamped where they were checked.
+            from audit.gating import source_of
 
-        source = source_of(result) if result.findings else None
+            source = source_of(result)
         fingerprint = Fingerprinter()
+        write = self._writer.text
+        artifact_location = {**location, "index": index}
+        results = []
         for f in result.findings:
-            region: dict[str, Any] = {
-                "startLine": f.line,
-                "startColumn": f.column,
-                "endLine": f.end_line,
-                "endColumn": f.end_column,
-            }
-            if f.match:
-                region["snippet"] = {"text": f.match}
-            text = f.message if not f.fix else f"{f.message} Fix: {f.fix}"
-            res: dict[str, Any] = {
-                "ruleId": f.rule,
-                "ruleIndex": self._rule(f),
-                "level": LEVELS.get(f.severity, "warning"),
-                "message": {"text": text},
-                "locations": [{"physicalLocation": {"artifactLocation": {**location, "index": index}, "region": region}}],
-                "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f, source)},
-                "properties": {"category": f.category, "severity": f.severity, "name": f.name},
-            }
-            if f.fix:
-                res["properties"]["fix"] = f.fix
-            if f.data:
-                res["properties"]["data"] = f.data
-            if f.status != "open":
-                kind = "inSource" if f.status in IN_SOURCE_STATUSES else "external"
-                sup: dict[str, Any] = {"kind": kind, "status": "accepted", "properties": {"status": f.status}}
-                detail = f.status_detail or {}
-                reason = detail.get("reason") or detail.get("justification")
-                if reason:
-                    sup["justification"] = str(reason)
-                res["suppressions"] = [sup]
-            results.append(encode(res, _ITEM_INDENT))
-        if results:
-            self._results.write(("" if not self._results.used else _ITEM_SEP) + _ITEM_SEP.join(results))
+            results.append(write(f, self._rule(f), artifact_location, fingerprint(f, source)))
+        self._results.write(("" if not self._results.used else _ITEM_SEP) + _ITEM_SEP.join(results))
 
     def end(self, summary: Any) -> None:
         from audit import RULESET_VERSION, __version__
