@@ -244,6 +244,35 @@ def test_prune_removes_least_recently_used_entries(tmp_path: Path) -> None:
     assert set(left) == set(stored[-len(left):])  # the newest survive
     assert not (tmp_path / "c" / "v0").exists()
     assert c.prune(max_bytes=size) == 0
+    # The removed entries were older than this run (their times were set back): nothing to say.
+    assert c.evicted_own == 0 and c.overflow_note() is None
+
+
+def test_a_cache_too_small_for_the_run_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = corpus(tmp_path, n=6)
+
+    def check(folder: Path, max_mb: str):
+        monkeypatch.setenv("AUDIT_CACHE_MAX_MB", max_mb)
+        (folder / ".last-prune").unlink(missing_ok=True)  # pruning is due at the end of the run
+        r = CliRunner().invoke(cli, ["check", str(d), "-f", "json", "--fail-on", "never", "--cache-dir", str(folder)],
+                               catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        json.loads(r.stdout)  # the note is on standard error, not in the report
+        return r.stderr
+
+    assert "cache" not in check(tmp_path / "big", "512")
+    used = sum(p.stat().st_size for p in entries(tmp_path / "big"))
+    # A bound that holds about half of the run: pruning removes some of the entries it has
+    # just stored, and the note says how large the bound should be.
+    small = tmp_path / "small"
+    note = check(small, f"{used / 2 / (1024 * 1024):.6f}")
+    assert f"cache in {small} is too small for this run" in note
+    assert 0 < len(entries(small)) < 6
+    need = int(note.split("AUDIT_CACHE_MAX_MB to at least ")[1].split()[0])
+    assert need * 1024 * 1024 * 0.8 >= used
+    # With that bound the next run stores the missing entries again and keeps them all.
+    assert "cache" not in check(small, str(need))
+    assert len(entries(small)) == 6
 
 
 def test_unicode_line_separators_survive_the_cache_and_the_json_output(tmp_path: Path, xdg: Path) -> None:
@@ -286,7 +315,7 @@ def test_entry_header_and_findings_are_ascii_and_served_with_the_constructor_too
     c = ResultCache(cfg, tmp_path / "c")
     assert c.put(inp, result)
     [entry] = entries(tmp_path / "c")
-    _, header, fields, rows, claims, tail = entry.read_bytes().split(b"\n", 5)
+    header, fields, rows, claims, tail = cache_mod.unpack(entry.read_bytes()).split(b"\n", 4)
     for part in (header, fields, rows):
         part.decode("ascii")
     assert claims == b"" and json.loads(header)["parts"][2] is None  # no claims inventory (not a report run)
@@ -299,7 +328,7 @@ def test_entry_header_and_findings_are_ascii_and_served_with_the_constructor_too
 
 
 def _split_entry(blob: bytes) -> tuple[dict, dict, list, bytes, bytes]:
-    _, header, fields, rows, claims, tail = blob.split(b"\n", 5)
+    header, fields, rows, claims, tail = cache_mod.unpack(blob).split(b"\n", 4)
     return json.loads(header), json.loads(fields), json.loads(rows), claims, tail
 
 
@@ -308,8 +337,7 @@ def _join_entry(header: dict, fields: dict, rows: list, claims: bytes, tail: byt
     fields_blob, rows_blob = json.dumps(fields).encode(), json.dumps(rows).encode()
     claims_len = len(claims) if claims or header["parts"][2] is not None else None
     header = {**header, "parts": [len(fields_blob), len(rows_blob), claims_len, len(tail)]}
-    rest = b"\n".join([json.dumps(header).encode(), fields_blob, rows_blob, claims, tail])
-    return b"%08x\n" % zlib.crc32(rest) + rest
+    return cache_mod.pack(b"\n".join([json.dumps(header).encode(), fields_blob, rows_blob, claims, tail]))
 
 
 @pytest.mark.parametrize("damage", [
@@ -319,6 +347,8 @@ def _join_entry(header: dict, fields: dict, rows: list, claims: bytes, tail: byt
     lambda b: b.replace(b"\n", b" ", 1),                                        # parts run together
     lambda b: b"\n".join(b.split(b"\n", 2)[:2]),                                # only the header
     lambda b: b"0" + b[1:] if b[:1] != b"0" else b"1" + b[1:],                   # another checksum
+    lambda b: b"%08x\n" % zlib.crc32(b[9:-5]) + b[9:-5],                        # cut short, checksum to match
+    lambda b: cache_mod.pack(cache_mod.unpack(b)[:-5]),                         # the parts cut short, packed
 ])
 def test_damaged_parts_are_misses(tmp_path: Path, damage) -> None:
     d = corpus(tmp_path, n=1)

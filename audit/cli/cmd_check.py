@@ -16,6 +16,7 @@ from audit.cli.options import (
     fail_on_option,
     load_config,
     load_inputs,
+    note_cache_overflow,
     paths_argument,
     split_list,
     stderr_is_tty,
@@ -133,6 +134,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         summary = go(sys.stdout)
     if progress is not None:
         progress.close()
+    note_cache_overflow(run_opts["cache"])
     for line in gate.lines() if (gate.active or show_suppressed) and fmt != "json" else ():
         click.echo(line, err=True)
     sys.exit(summary.exit_code)

@@ -19,6 +19,7 @@ from audit.cli.options import (
     fail_on_option,
     load_config,
     load_inputs,
+    note_cache_overflow,
     paths_argument,
     split_list,
     stderr_is_tty,
@@ -163,6 +164,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     finally:
         if progress is not None:
             progress.close()
+    note_cache_overflow(run_opts["cache"])
     sev = summary.by_severity
     click.echo(
         f"{summary.files} files, {summary.words:,} words: {sev.get('error', 0)} errors, "

@@ -77,6 +77,14 @@ def cache_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")(f)
 
 
+def note_cache_overflow(cache: Any) -> None:
+    """Say on standard error when the cache could not keep this run's results (its bound is
+    smaller than the corpus needs), so that the next run would check them all again."""
+    note = cache.overflow_note() if cache is not None else None
+    if note:
+        click.echo(f"audit: {note}", err=True)
+
+
 def fail_on_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--fail-on",
