@@ -1,4 +1,4 @@
-"""The ``audit claims`` inventory command."""
+"""The ``audit claims`` inventory command (and the streaming it shares with ``audit readability``)."""
 
 from __future__ import annotations
 
@@ -51,3 +51,51 @@ def test_text_and_csv() -> None:
 def test_help_and_bad_path() -> None:
     assert "Inventory of the health claims" in CliRunner().invoke(cli, ["claims", "--help"]).output
     assert CliRunner().invoke(cli, ["claims", "no/such/file.md"]).exit_code == 2
+
+
+def _folder(tmp_path, n: int):
+    for i in range(n):
+        (tmp_path / f"a{i}.md").write_text(TEXT.replace("Iron and", f"Iron ({i}) and"), encoding="utf-8")
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01\xff\xfe")
+    return tmp_path
+
+
+def test_inspection_commands_write_each_file_before_reading_the_next(tmp_path, monkeypatch) -> None:
+    # `audit claims` and `audit readability` stream: a file's part of the output is written
+    # before the next file is read, and the JSON is still what json.dumps writes for the whole.
+    import sys
+
+    import audit.engine
+
+    folder = _folder(tmp_path, 3)
+    real = audit.engine.read_input
+    seen: list[int] = []
+
+    def read_input(inp):
+        sys.stdout.flush()
+        seen.append(len(sys.stdout.buffer.getvalue()))  # what was written before this file was read
+        return real(inp)
+
+    monkeypatch.setattr(audit.engine, "read_input", read_input)
+    for args in (["claims", "-f", "json"], ["claims", "-f", "csv"], ["claims"], ["readability", "-f", "json"]):
+        seen.clear()
+        r = CliRunner().invoke(cli, [*args, str(folder)], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        assert len(seen) == 4 and seen == sorted(seen) and len(set(seen[1:])) == 3, (args, seen)
+        if "json" in args:
+            data = json.loads(r.output)
+            assert r.output == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+            assert data["summary"]["files"] == 4 and data["summary"]["unreadable"] == 1
+            assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == ["a0.md", "a1.md", "a2.md", "binary.md"]
+
+
+def test_json_of_no_files_and_of_one_is_what_json_dumps_writes(tmp_path) -> None:
+    empty, one = tmp_path / "empty", tmp_path / "one"
+    empty.mkdir()
+    one.mkdir()
+    _folder(one, 0)  # only the binary file
+    for folder in (empty, one):
+        for args in (["claims", "-f", "json"], ["readability", "-f", "json"]):
+            r = CliRunner().invoke(cli, [*args, str(folder)], catch_exceptions=False)
+            assert r.exit_code == 0, r.output
+            assert r.output == json.dumps(json.loads(r.output), indent=2, ensure_ascii=False) + "\n"

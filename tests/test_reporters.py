@@ -567,3 +567,16 @@ def test_streamed_reports_do_not_hold_findings(fmt, monkeypatch):
     grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
     assert grown / 100 < 2000, f"{fmt}: {grown / 100:.0f} bytes kept per file"
     rep.end(summarise([base]))
+
+
+@pytest.mark.parametrize("head, items, tail", [
+    ({}, [], {}),
+    ({"version": 1}, [{"a": [1, 2.5, None]}], {"summary": {"n": 1}}),
+    ({"t\u00e9": "\u2028x", "n": [], "e": {}}, [{}, [], "s", {"deep": {"k": ({"x": True},)}}], {"z": []}),
+])
+def test_write_streamed_is_what_json_dumps_writes(head, items, tail):
+    from audit.reporters.json import write_streamed
+
+    out = io.StringIO()
+    write_streamed(out, head, "files", iter(items), lambda: tail)
+    assert out.getvalue() == json.dumps({**head, "files": items, **tail}, indent=2, ensure_ascii=False) + "\n"

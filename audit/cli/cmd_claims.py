@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 import click
@@ -14,45 +14,59 @@ from audit.cli.options import config_options, load_config, load_inputs, paths_ar
 CSV_FIELDS = ("path", "line", "column", "end_line", "end_column", "claim", "kind", "strength", "hedged", "hedges", "absolutes", "support", "citations", "reason", "text")
 
 
-def collect(paths: tuple[str, ...], config_path: str | None, stdin_filename: str, all_sentences: bool) -> dict[str, Any]:
-    """Read every input and build the inventory record (the JSON output)."""
-    from audit import RULESET_VERSION, __version__
+def records(inputs: Iterable[Any], cfg: Any, all_sentences: bool) -> Iterator[dict[str, Any]]:
+    """Each input's record in the inventory, one file at a time: ``{"path", "sentences"}``,
+    or ``{"path", "error", "sentences": []}`` for a file that could not be read."""
     from audit.claims import inventory
     from audit.engine import read_input
     from audit.readers import InputError, decode, parse
 
-    cfg = load_config(config_path, paths)
-    inputs = load_inputs(paths, cfg, stdin_filename)
-    files: list[dict[str, Any]] = []
-    totals: dict[str, Any] = {"files": 0, "sentences": 0, "claims": 0, "by_support": {}, "by_kind": {}, "by_strength": {}, "unreadable": 0}
     for inp in inputs:
-        totals["files"] += 1
         try:
             doc = parse(inp.display, decode(read_input(inp)), inp.format)
         except (InputError, RecursionError) as e:
-            totals["unreadable"] += 1
-            files.append({"path": inp.display, "error": getattr(e, "message", str(e) or type(e).__name__), "sentences": []})
+            yield {"path": inp.display, "error": getattr(e, "message", str(e) or type(e).__name__), "sentences": []}
             continue
-        rows = inventory(doc, cfg.settings_for(inp.relpath), all_sentences=all_sentences)
-        files.append({"path": inp.display, "sentences": rows})
-        for r in rows:
+        yield {"path": inp.display, "sentences": inventory(doc, cfg.settings_for(inp.relpath), all_sentences=all_sentences)}
+
+
+class Totals:
+    """The inventory's summary, counted file by file."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {"files": 0, "sentences": 0, "claims": 0, "by_support": {}, "by_kind": {}, "by_strength": {}, "unreadable": 0}
+
+    def add(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Count ``record``; returns it."""
+        totals = self.data
+        totals["files"] += 1
+        if "error" in record:
+            totals["unreadable"] += 1
+        for r in record["sentences"]:
             totals["sentences"] += 1
             if not r["claim"]:
                 continue
             totals["claims"] += 1
             for key, value in (("by_support", r["support"]), ("by_kind", r["kind"] or "other"), ("by_strength", r["strength"] or "none")):
                 totals[key][value] = totals[key].get(value, 0) + 1
-    for key in ("by_support", "by_kind", "by_strength"):
-        totals[key] = dict(sorted(totals[key].items()))
-    return {"version": 1, "tool": {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}, "files": files, "summary": totals}
+        return record
+
+    def summary(self) -> dict[str, Any]:
+        return {k: dict(sorted(v.items())) if k.startswith("by_") else v for k, v in self.data.items()}
+
+
+def _tool() -> dict[str, Any]:
+    from audit import RULESET_VERSION, __version__
+
+    return {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}
 
 
 def _cite_text(r: dict[str, Any]) -> str:
     return "; ".join(c.get("url") or c["text"] for c in r["citations"])
 
 
-def write_text(data: dict[str, Any], out: IO[str], all_sentences: bool) -> None:
-    for f in data["files"]:
+def write_text(files: Iterable[dict[str, Any]], totals: Totals, out: IO[str], all_sentences: bool) -> None:
+    for f in files:
         if "error" in f:
             out.write(f"{f['path']}: not read: {f['error']}\n")
             continue
@@ -70,7 +84,7 @@ def write_text(data: dict[str, Any], out: IO[str], all_sentences: bool) -> None:
                 out.write("      " + "  ".join(bits) + "\n")
             if all_sentences:
                 out.write(f"      why: {r['reason']}\n")
-    s = data["summary"]
+    s = totals.summary()
     out.write(
         f"\n{s['claims']} claims in {s['files']} files"
         + (f" ({s['sentences']} sentences)" if all_sentences else "")
@@ -79,10 +93,10 @@ def write_text(data: dict[str, Any], out: IO[str], all_sentences: bool) -> None:
     )
 
 
-def write_csv(data: dict[str, Any], out: IO[str]) -> None:
+def write_csv(files: Iterable[dict[str, Any]], out: IO[str]) -> None:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_FIELDS)
-    for f in data["files"]:
+    for f in files:
         for r in f["sentences"]:
             w.writerow([
                 f["path"], r["line"], r["column"], r["end_line"], r["end_column"], str(r["claim"]).lower(), r["kind"] or "",
@@ -108,16 +122,22 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     """
     from audit.reporters import atomic_writer
 
-    data = collect(paths, config_path, stdin_filename, all_sentences)
+    cfg = load_config(config_path, paths)
+    # Streamed: every path is checked first, then each file is read, analysed and written in
+    # turn, so memory does not grow with the corpus.
+    inputs = load_inputs(paths, cfg, stdin_filename, stream=True)
 
     def emit(out: IO[str]) -> None:
+        totals = Totals()
+        files = map(totals.add, records(inputs, cfg, all_sentences))
         if fmt == "json":
-            json.dump(data, out, indent=2, ensure_ascii=False)
-            out.write("\n")
+            from audit.reporters.json import write_streamed
+
+            write_streamed(out, {"version": 1, "tool": _tool()}, "files", files, lambda: {"summary": totals.summary()})
         elif fmt == "csv":
-            write_csv(data, out)
+            write_csv(files, out)
         else:
-            write_text(data, out, all_sentences)
+            write_text(files, totals, out, all_sentences)
 
     if output:
         with atomic_writer(output) as fh:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -30,10 +31,14 @@ def _cell(value: Any, fmt: str) -> str:
     return "-"
 
 
-def table(rows: list[tuple[str, dict[str, Any]]]) -> str:
-    """Render ``(label, metrics)`` rows as an aligned text table."""
+def cells(label: str, metrics: dict[str, Any]) -> list[str]:
+    """A row of the table: the label, then each column's value as text."""
+    return [label, *[_cell(metrics.get(k), f) for k, _, f in COLUMNS]]
+
+
+def table(body: list[list[str]]) -> str:
+    """Render rows of :func:`cells` as an aligned text table."""
     head = ["file", *[c[1] for c in COLUMNS]]
-    body = [[label, *[_cell(m.get(k), f) for k, _, f in COLUMNS]] for label, m in rows]
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(h.ljust(widths[0]) if i == 0 else h.rjust(widths[i]) for i, h in enumerate(head))]
     for r in body:
@@ -57,27 +62,32 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     from audit.engine import check_input
 
     cfg = load_config(config_path, paths)
-    inputs = load_inputs(paths, cfg, stdin_filename)
-    results = [check_input(i, cfg, debug=debug, run_rules=False) for i in inputs]
+    # Streamed: every path is checked first, then each file is measured in turn; the JSON
+    # output is written file by file, the text table keeps only its cells.
+    inputs = load_inputs(paths, cfg, stdin_filename, stream=True)
+    results = (check_input(i, cfg, debug=debug, run_rules=False) for i in inputs)
     if fmt == "json":
-        doc = {
-            "version": 1,
-            "tool": {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION},
-            "files": [
-                {"path": r.path, "format": r.format, "readability": r.readability, "findings": [f.as_record() for f in r.findings]}
-                for r in results
-            ],
-            "summary": {"files": len(results), "words": sum(r.words for r in results), "unreadable": sum(1 for r in results if r.readability is None)},
-        }
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        from audit.reporters.json import write_streamed
+
+        summary = {"files": 0, "words": 0, "unreadable": 0}
+
+        def records() -> Iterator[dict[str, Any]]:
+            for r in results:
+                summary["files"] += 1
+                summary["words"] += r.words
+                summary["unreadable"] += r.readability is None
+                yield {"path": r.path, "format": r.format, "readability": r.readability, "findings": [f.as_record() for f in r.findings]}
+
+        tool = {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}
+        write_streamed(sys.stdout, {"version": 1, "tool": tool}, "files", records(), lambda: {"summary": summary})
     else:
-        rows: list[tuple[str, dict[str, Any]]] = []
+        rows: list[list[str]] = []
         for r in results:
             if r.readability is None:
-                rows.append((r.path + "  (" + "; ".join(f.message for f in r.findings) + ")", {}))
+                rows.append(cells(r.path + "  (" + "; ".join(f.message for f in r.findings) + ")", {}))
                 continue
-            rows.append((r.path, r.readability))
+            rows.append(cells(r.path, r.readability))
             if sections:
                 for s in r.readability.get("sections", []):
-                    rows.append((f"  § {s.get('heading') or '(before first heading)'}", s))
+                    rows.append(cells(f"  § {s.get('heading') or '(before first heading)'}", s))
         click.echo(table(rows))

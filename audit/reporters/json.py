@@ -18,6 +18,7 @@ import math
 import os
 from itertools import groupby
 from json.encoder import c_encode_basestring  # type: ignore[attr-defined]
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from audit.reporters import Reporter as Base
@@ -225,6 +226,21 @@ class IndentedEncoder:
         if type(obj) is dict:
             return self._level(n).parts(obj)
         return [self.encode(obj, n)]
+
+
+def write_streamed(out: Any, head: dict[str, Any], key: str, items: Iterable[Any], tail: Callable[[], dict[str, Any]]) -> None:
+    """Write ``{**head, key: [*items], **tail()}`` as ``json.dumps(indent=2, ensure_ascii=False)``
+    writes it (and a line break), each item as it comes: ``tail`` is called after the last,
+    so it can hold totals counted over the items."""
+    encode = IndentedEncoder().encode
+    members = [f"\n  {c_encode_basestring(k)}: {encode(v, 2)}" for k, v in head.items()]
+    out.write("{" + "".join(m + "," for m in members) + f"\n  {c_encode_basestring(key)}: [")
+    sep = "\n    "
+    for item in items:
+        out.write(sep + encode(item, 4))
+        sep = ",\n    "
+    out.write("]" if sep == "\n    " else "\n  ]")
+    out.write("".join(f",\n  {c_encode_basestring(k)}: {encode(v, 2)}" for k, v in tail().items()) + "\n}\n")
 
 
 _RECORD_ENCODER: list[IndentedEncoder] = []
