@@ -146,3 +146,24 @@ def test_baseline_matches_the_same_findings_with_stamped_fingerprints(tmp_path: 
     assert "baselined" in statuses and "open" in statuses
     assert gated("--no-cache", "--jobs", "2") == serial
     assert gated("--cache-dir", "c") == gated("--cache-dir", "c", "--jobs", "2") == serial
+
+
+def test_audit_baseline_is_the_same_from_workers_and_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    articles(tmp_path / "docs")
+    make_files(tmp_path / "docs" / "gen", n=3)
+
+    def baseline(*args: str) -> list[dict]:
+        r = CliRunner().invoke(cli, ["baseline", "docs", "-o", "base.json", *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))["entries"]
+
+    serial = baseline("--no-cache")
+    assert len(serial) > 20
+    read = []
+    real = audit.gating.source_of
+    monkeypatch.setattr(audit.gating, "source_of", lambda result: read.append(Path(result.path).name) or real(result))
+    assert baseline("--no-cache", "--jobs", "2") == serial
+    assert baseline("--cache-dir", "c") == baseline("--cache-dir", "c", "--jobs", "2") == serial
+    # Only the file whose findings could not be stamped where it was checked is read again.
+    assert set(read) == {"binary.txt"}

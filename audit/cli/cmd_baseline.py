@@ -7,11 +7,14 @@ from typing import Any
 import click
 
 from audit.cli.options import (
+    cache_options,
     check_selectors,
     config_options,
     fail,
+    jobs_option,
     load_config,
     load_inputs,
+    note_cache_overflow,
     paths_argument,
     split_list,
 )
@@ -22,7 +25,9 @@ from audit.cli.options import (
 @config_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), metavar="FILE", help="Baseline file to write (default: config's baseline, else audit-baseline.json).")
 @click.option("--waivers", "waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Leave out findings these waivers accept (default: config's waivers).")
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str | None, waivers: str | None) -> None:
+@jobs_option("The baseline is identical.")
+@cache_options
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str | None, waivers: str | None, jobs: str | None, no_cache: bool, cache_dir: str | None) -> None:
     """Record the current findings of PATHS in a baseline file.
 
     `audit check --baseline FILE` then reports only findings that are not in
@@ -35,6 +40,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     from pathlib import Path
 
     from audit import reporters
+    from audit.cli.cmd_check import run_options
     from audit.engine import execute
     from audit.gating import GatingError, source_of
     from audit.gating import baseline as bl
@@ -63,15 +69,22 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
             wv.apply(result, lambda: source_of(result))
         open_ = [f for f in result.findings if f.status == "open"]
         if open_:
-            text = source_of(result)
+            # Findings checked in workers or served from the cache carry their fingerprints;
+            # the file is read again only for the others.
+            text = source_of(result) if not all(f.fingerprint for f in open_) else None
             entries.extend(bl.collect([(result.path, f, text) for f in open_], base_dir))
             counted[0] += len(open_)
 
     class _Keep(reporters.Reporter):
-        # Files on disk are read again for fingerprints; only standard input must be kept.
+        # Files on disk are read again for fingerprints that were not made where they were
+        # checked; only standard input must be kept.
         needs_documents = any(i.path is None for i in inputs)
+        needs_fingerprints = True
 
-    summary = execute(inputs, cfg, [_Keep(None, reporters.ReportOptions())], sel, ign, "never", postprocess=[record], debug=debug)  # type: ignore[arg-type]
+    run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, None, None)
+    summary = execute(inputs, cfg, [_Keep(None, reporters.ReportOptions())], sel, ign, "never", postprocess=[record], debug=debug,  # type: ignore[arg-type]
+                      run_options=run_opts)
+    note_cache_overflow(run_opts["cache"])
     with reporters.atomic_writer(target) as fh:
         fh.write(bl.dumps(entries))
     files = len({e.path for e in entries})

@@ -14,6 +14,7 @@ from audit.cli.options import (
     config_options,
     fail,
     fail_on_option,
+    jobs_option,
     load_config,
     load_inputs,
     note_cache_overflow,
@@ -77,7 +78,7 @@ def run_options(cfg: Any, sel: list[str], ign: list[str], debug: bool, jobs: str
 @click.option("--changed-since", "changed_since", metavar="REV", help="Check only files changed since this git revision, and report only findings on changed lines.")
 @click.option("--whole-files", is_flag=True, help="With --changed-since: report every finding in the changed files, not only on changed lines.")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings that are suppressed, waived or baselined (they never fail the run).")
-@click.option("--jobs", "-j", "jobs", default=None, metavar="N", help="Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). Output is identical.")
+@jobs_option("Output is identical.")
 @cache_options
 @click.option("--executor", type=click.Choice(["local", "dask"]), default=None, help="Where files are checked: local processes (default), or a Dask cluster (needs --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask).")

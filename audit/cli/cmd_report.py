@@ -17,6 +17,7 @@ from audit.cli.options import (
     config_options,
     fail,
     fail_on_option,
+    jobs_option,
     load_config,
     load_inputs,
     note_cache_overflow,
@@ -96,7 +97,7 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
 @click.option("--waivers", "waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Accept findings listed in this waiver file; default: config's waivers.")
 @click.option("--title", default=None, metavar="TEXT", help="Title of the HTML report.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
-@click.option("--jobs", "-j", "jobs", default=None, metavar="N", help="Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). The reports are identical.")
+@jobs_option("The reports are identical.")
 @cache_options
 def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool, jobs: str | None, no_cache: bool, cache_dir: str | None) -> None:
     """Write the review reports for PATHS from one run.

@@ -77,6 +77,12 @@ def cache_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")(f)
 
 
+def jobs_option(same: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--jobs N``; ``same`` says what stays identical (e.g. "Output is identical.")."""
+    return click.option("--jobs", "-j", "jobs", default=None, metavar="N",
+                        help=f"Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). {same}")
+
+
 def note_cache_overflow(cache: Any) -> None:
     """Say on standard error when the cache could not keep this run's results (its bound is
     smaller than the corpus needs), so that the next run would check them all again."""
