@@ -1,7 +1,7 @@
 """Throughput and latency of ``audit check``, side by side with proselint.
 
     python benchmarks/speed.py DATASETS_DIR [--limit N] [--repeat 1] [--latency-runs 7] [--stages] [--profile]
-                               [--reports] [--json FILE]
+                               [--reports] [--sarif] [--json FILE]
 
 Writes each of the health news stories (DATASETS_DIR/health_news_stories.jsonl)
 as a ``.txt`` file (title on the first line, then the text) into a temporary
@@ -26,7 +26,9 @@ comparable between runs on an equally idle machine, ratios measured side by side
 ``--repeat N`` runs the throughput commands in N rounds and keeps the fastest run of each.
 ``--reports`` also times ``audit report`` (all five artefacts) with one and two jobs and no
 cache, then a cache-filling run and a second, cached run, and checks that the four runs wrote
-the same artefacts (but for the time and command line they record).
+the same artefacts (but for the time and command line they record). ``--sarif`` does the same
+for ``audit check -f sarif`` (the format code-scanning dashboards read, whose fingerprints are
+made where each file is checked), with a cache fill on two jobs.
 
 Nothing is installed by this script.
 """
@@ -97,32 +99,66 @@ def report_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+def timed_runs(title: str, runs: list[tuple[str, list[str], dict[str, str] | None, Path]], words: int, articles: int,
+               digest: Any) -> dict[str, Any]:
+    """Run each ``(name, command, env, output)`` once, in order; print and return the rows, the
+    cached second run's speed-up over the first (``--jobs 1`` without the cache) and whether
+    every run wrote the same output (``digest(output)``, which masks what may differ)."""
+    rows, digests = [], set()
+    print(f"\n{title}:")
+    for name, cmd, env, out in runs:
+        m = run(cmd, env=env)
+        digests.add(digest(out))
+        if out.is_dir():
+            shutil.rmtree(out, ignore_errors=True)
+        else:
+            out.unlink(missing_ok=True)
+        rows.append(row(name, m, articles, words))
+        print(f"  {name:<28} {m.seconds:7.2f} s  CPU {m.cpu_seconds:6.1f} s  max RSS {m.max_rss_kb / 1024:6.1f} MB")
+    speedup = rows[0]["seconds"] / rows[-1]["seconds"]
+    same = len(digests) == 1
+    print(f"  cached second run {speedup:.2f}x faster than --jobs 1 without the cache; "
+          f"outputs identical: {'yes' if same else 'NO'}")
+    return {"runs": rows, "cached_speedup": round(speedup, 2), "identical": same}
+
+
 def report_runs(audit: list[str], folder: Path, tmp: Path, words: int, articles: int) -> dict[str, Any]:
     """``audit report`` over ``folder``: one and two jobs without the cache, then a cache fill and a cached run."""
     env = {"XDG_CACHE_HOME": str(tmp / "report-cache")}
     shutil.rmtree(tmp / "report-cache", ignore_errors=True)
     base = [*audit, "report", str(folder), "--fail-on", "never", "--no-progress"]
     runs = [
-        ("report --jobs 1 --no-cache", ["--jobs", "1", "--no-cache"], None),
-        ("report --jobs 2 --no-cache", ["--jobs", "2", "--no-cache"], None),
-        ("report (cache fill)", ["--jobs", "1"], env),
-        ("report cached second run", ["--jobs", "1"], env),
+        (name, [*base, "-o", str(tmp / f"report-{i}"), *extra], run_env, tmp / f"report-{i}")
+        for i, (name, extra, run_env) in enumerate([
+            ("report --jobs 1 --no-cache", ["--jobs", "1", "--no-cache"], None),
+            ("report --jobs 2 --no-cache", ["--jobs", "2", "--no-cache"], None),
+            ("report (cache fill)", ["--jobs", "1"], env),
+            ("report cached second run", ["--jobs", "1"], env),
+        ])
     ]
-    rows, digests = [], set()
-    print("\naudit report (five artefacts):")
-    for i, (name, extra, run_env) in enumerate(runs):
-        out = tmp / f"report-{i}"
-        m = run([*base, "-o", str(out), *extra], env=run_env)
-        digests.add(report_digest(out))
-        shutil.rmtree(out, ignore_errors=True)
-        rows.append(row(name, m, articles, words))
-        print(f"  {name:<28} {m.seconds:7.2f} s  CPU {m.cpu_seconds:6.1f} s  max RSS {m.max_rss_kb / 1024:6.1f} MB")
-    by = {r["run"]: r for r in rows}
-    speedup = by["report --jobs 1 --no-cache"]["seconds"] / by["report cached second run"]["seconds"]
-    same = len(digests) == 1
-    print(f"  cached second run {speedup:.2f}x faster than --jobs 1 without the cache; "
-          f"artefacts identical: {'yes' if same else 'NO'}")
-    return {"runs": rows, "cached_speedup": round(speedup, 2), "identical": same}
+    return timed_runs("audit report (five artefacts)", runs, words, articles, report_digest)
+
+
+def sarif_runs(audit: list[str], folder: Path, tmp: Path, words: int, articles: int) -> dict[str, Any]:
+    """``audit check -f sarif`` over ``folder``: one and two jobs without the cache, then a cache fill
+    (two jobs) and a cached run."""
+    env = {"XDG_CACHE_HOME": str(tmp / "sarif-cache")}
+    shutil.rmtree(tmp / "sarif-cache", ignore_errors=True)
+    base = [*audit, "check", str(folder), "-f", "sarif", "--fail-on", "never", "--no-progress"]
+    runs = [
+        (name, [*base, "-o", str(tmp / f"{i}.sarif"), *extra], run_env, tmp / f"{i}.sarif")
+        for i, (name, extra, run_env) in enumerate([
+            ("sarif --jobs 1 --no-cache", ["--jobs", "1", "--no-cache"], None),
+            ("sarif --jobs 2 --no-cache", ["--jobs", "2", "--no-cache"], None),
+            ("sarif (cache fill, --jobs 2)", ["--jobs", "2"], env),
+            ("sarif cached second run", ["--jobs", "1"], env),
+        ])
+    ]
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(_RUN_STAMP.sub("~", path.read_text(encoding="utf-8")).encode()).hexdigest()
+
+    return timed_runs("audit check -f sarif", runs, words, articles, digest)
 
 
 def latency(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -210,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
     ap.add_argument("--reports", action="store_true", help="also time audit report, without and with the cache")
+    ap.add_argument("--sarif", action="store_true", help="also time audit check -f sarif, without and with the cache")
     args = ap.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="audit-speed-"))
@@ -316,12 +353,14 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
           f"{'met' if cold <= LATENCY_TARGET else 'NOT met'}")
 
     reports = report_runs(audit, folder, tmp, words, articles) if args.reports else None
-    if reports is not None:
-        same = same and reports["identical"]
+    sarif = sarif_runs(audit, folder, tmp, words, articles) if args.sarif else None
+    same = same and all(extra["identical"] for extra in (reports, sarif) if extra is not None)
     if args.json:
         info.update(runs=rows, latency=lat, ratios=results, identical=same, single_file=one.name, repeat=args.repeat)
         if reports is not None:
             info["reports"] = reports
+        if sarif is not None:
+            info["sarif"] = sarif
         args.json.write_text(json.dumps(info, indent=2) + "\n")
     if args.stages:
         stages(folder)
