@@ -144,7 +144,11 @@ def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
 
 
 class Executor(Protocol):
-    """Runs batches somewhere; futures are collected in submission order."""
+    """Runs batches somewhere; futures are collected in submission order.
+
+    An executor made before the run (``--executor dask``) may also have ``bind(job)``,
+    which :func:`run` calls with the run's :class:`Job` before the first batch.
+    """
 
     workers: int
 
@@ -319,6 +323,10 @@ def run(
             job = dataclasses.replace(job, report_data=True)
     if executor is None:
         executor = InlineExecutor(job) if workers <= 1 else LocalExecutor(job, workers)
+    elif hasattr(executor, "bind"):
+        # An executor made before the run knew what its reports need (fingerprints) checks
+        # with this run's job.
+        executor.bind(job)
     size = batch_size(total, executor.workers)
     # Checked in this process: hand each result on at once; else keep every worker busy.
     limit = 0 if isinstance(executor, InlineExecutor) else max(2, executor.workers * IN_FLIGHT_PER_WORKER)

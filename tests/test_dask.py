@@ -72,3 +72,27 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "a.md").write_text("Hello.\n")
     code, out = check("--scheduler", "tcp://127.0.0.1:1", str(tmp_path / "a.md"))
     assert code == 2 and "cannot reach" in out
+
+
+def test_dask_workers_make_the_fingerprints_of_the_sarif_log(tmp_path: Path, scheduler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import audit.gating
+    from tests.reporting_fixtures import comparable
+
+    make_files(tmp_path / "gen", n=6)
+
+    def sarif(*args: str) -> str:
+        r = CliRunner().invoke(cli, ["check", "-f", "sarif", "--fail-on", "never", *args, str(tmp_path / "gen")],
+                               catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return comparable(r.output)
+
+    local = sarif("--no-cache")
+    read = []
+    real = audit.gating.source_of
+    monkeypatch.setattr(audit.gating, "source_of", lambda result: read.append(Path(result.path).name) or real(result))
+    assert sarif("--cache-dir", str(tmp_path / "c"), "--scheduler", scheduler.scheduler_address) == local
+    # The cluster's workers stamped the findings (only the binary file's are read here), and
+    # the cache kept the stamps: a second run reads no more files.
+    assert read == ["binary.txt"]
+    assert sarif("--cache-dir", str(tmp_path / "c"), "--scheduler", scheduler.scheduler_address) == local
+    assert read == ["binary.txt"] * 2

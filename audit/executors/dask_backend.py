@@ -50,17 +50,27 @@ class DaskExecutor:
             raise ExecutorError(
                 "the Dask executor needs the 'dask' extra: pip install 'audit-health[dask]'"
             ) from None
-        from audit.parallel import portable_config
-
         self.job = job
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError) as e:
             raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {e}") from None
-        portable = dataclasses.replace(job, cfg=portable_config(job.cfg))
-        self._job_future = self.client.scatter(portable, broadcast=True, hash=False)
+        self._job_future: Any = None  # the job, sent to every worker with the first batch
         threads = sum(self.client.nthreads().values())
         self.workers = max(1, threads)
+
+    def bind(self, job: Job) -> None:
+        """Check with ``job`` (the run's, which says what its reports need) instead."""
+        self.job = job
+        self._job_future = None
+
+    def _remote_job(self) -> Any:
+        if self._job_future is None:
+            from audit.parallel import portable_config
+
+            portable = dataclasses.replace(self.job, cfg=portable_config(self.job.cfg))
+            self._job_future = self.client.scatter(portable, broadcast=True, hash=False)
+        return self._job_future
 
     def _materialize(self, inp: Input) -> Input | None:
         """The input with its bytes, or None when it must be checked here (unreadable, too large)."""
@@ -91,7 +101,7 @@ class DaskExecutor:
             else:
                 here.append(inp)
         local = check_batch(self.job, here) if here else []
-        fut = self.client.submit(check_batch, self._job_future, remote, pure=False) if remote else None
+        fut = self.client.submit(check_batch, self._remote_job(), remote, pure=False) if remote else None
         if fut is None:
             return Done(local)
         return _Merged(order, fut, local)
