@@ -491,9 +491,10 @@ def run(inputs: Iterable[Input], cfg: Config, select: Iterable[str] = (), ignore
     ``keep_documents`` the document itself. ``fingerprints``: findings checked in another
     process, or stored in the cache, carry their fingerprints (``Finding.fingerprint``).
     """
-    # (A run for the reports that read documents takes the batch path even with one job: it
-    # builds what they need of each document, see audit.parallel.check_batch.)
-    if jobs == 1 and cache is None and executor is None and (keep_documents or not report_data):
+    # (A run for the reports that read documents, or that needs fingerprints, takes the batch
+    # path even with one job: it builds what they need of each document while it is at hand,
+    # see audit.parallel.check_batch.)
+    if jobs == 1 and cache is None and executor is None and (keep_documents or not (report_data or fingerprints)):
         for inp in inputs:
             yield check_input(inp, cfg, select, ignore, keep_documents, debug)
         return

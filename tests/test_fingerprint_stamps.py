@@ -122,9 +122,10 @@ def test_sarif_is_the_same_from_this_process_workers_and_the_cache(tmp_path: Pat
     monkeypatch.setattr(audit.gating, "source_of", lambda result: read.append(Path(result.path).name) or real(result))
     assert sarif("--no-cache", "--jobs", "2", *paths) == serial
     assert read == ["binary.txt"]
+    assert sarif("--no-cache", "--jobs", "1", *paths) == serial  # stamped in this process, text at hand
     assert sarif(*cache, *paths) == serial  # one job, filling the cache
     assert sarif(*cache, "--jobs", "2", *paths) == serial  # served from the cache
-    assert read == ["binary.txt"] * 3
+    assert read == ["binary.txt"] * 4
 
 
 def test_baseline_matches_the_same_findings_with_stamped_fingerprints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
