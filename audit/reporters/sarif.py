@@ -180,7 +180,7 @@ class _ResultWriter:
         for before, i in zip(pieces, map(int, cut[1::2])):
             line = before[before.rfind("\n") + 1 :]
             slots.append((i, len(line) - len(line.lstrip(" ")) if i in _CONTAINERS else -1))
-        template = (pieces, slots)
+        template: tuple[list[str], list[tuple[int, int]]] | None = (pieces, slots)
         if sorted(i for i, _ in slots) != [i for i in range(17) if i not in _GIVEN and _present(shape, i)]:
             template = None  # a given value looked like a stand-in
         if len(self.templates) >= _MAX_TEMPLATES:
