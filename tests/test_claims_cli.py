@@ -99,3 +99,27 @@ def test_json_of_no_files_and_of_one_is_what_json_dumps_writes(tmp_path) -> None
             r = CliRunner().invoke(cli, [*args, str(folder)], catch_exceptions=False)
             assert r.exit_code == 0, r.output
             assert r.output == json.dumps(json.loads(r.output), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_a_file_the_analysis_fails_on_is_reported_and_the_others_listed(tmp_path, monkeypatch) -> None:
+    import audit.claims
+
+    folder = _folder(tmp_path, 3)
+    real = audit.claims.inventory
+
+    def inventory(doc, *args, **kwargs):
+        if doc.path.endswith("a1.md"):
+            raise ValueError("boom")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(audit.claims, "inventory", inventory)
+    r = CliRunner().invoke(cli, ["claims", "-f", "json", str(folder)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    files = {f["path"].rsplit("/", 1)[-1]: f for f in json.loads(r.output)["files"]}
+    assert files["a1.md"]["error"] == "internal error: ValueError: boom" and files["a1.md"]["sentences"] == []
+    assert files["a0.md"]["sentences"] and files["a2.md"]["sentences"]
+    text = CliRunner().invoke(cli, ["claims", str(folder)], catch_exceptions=False).output
+    assert "a1.md: not analysed: internal error: ValueError: boom" in text and "a2.md:3:1  CLAIM" in text
+    # --debug shows the error itself.
+    r = CliRunner().invoke(cli, ["claims", "--debug", str(folder)])
+    assert isinstance(r.exception, ValueError)

@@ -14,9 +14,10 @@ from audit.cli.options import config_options, load_config, load_inputs, paths_ar
 CSV_FIELDS = ("path", "line", "column", "end_line", "end_column", "claim", "kind", "strength", "hedged", "hedges", "absolutes", "support", "citations", "reason", "text")
 
 
-def records(inputs: Iterable[Any], cfg: Any, all_sentences: bool) -> Iterator[dict[str, Any]]:
+def records(inputs: Iterable[Any], cfg: Any, all_sentences: bool, debug: bool = False) -> Iterator[dict[str, Any]]:
     """Each input's record in the inventory, one file at a time: ``{"path", "sentences"}``,
-    or ``{"path", "error", "sentences": []}`` for a file that could not be read."""
+    or ``{"path", "error", "sentences": []}`` for a file that could not be read or analysed
+    (the other files are still listed; ``debug`` raises instead)."""
     from audit.claims import inventory
     from audit.engine import read_input
     from audit.readers import InputError, decode, parse
@@ -27,7 +28,14 @@ def records(inputs: Iterable[Any], cfg: Any, all_sentences: bool) -> Iterator[di
         except (InputError, RecursionError) as e:
             yield {"path": inp.display, "error": getattr(e, "message", str(e) or type(e).__name__), "sentences": []}
             continue
-        yield {"path": inp.display, "sentences": inventory(doc, cfg.settings_for(inp.relpath), all_sentences=all_sentences)}
+        try:
+            rows = inventory(doc, cfg.settings_for(inp.relpath), all_sentences=all_sentences)
+        except Exception as e:
+            if debug:
+                raise
+            yield {"path": inp.display, "error": f"internal error: {type(e).__name__}: {e}", "sentences": []}
+            continue
+        yield {"path": inp.display, "sentences": rows}
 
 
 class Totals:
@@ -68,7 +76,8 @@ def _cite_text(r: dict[str, Any]) -> str:
 def write_text(files: Iterable[dict[str, Any]], totals: Totals, out: IO[str], all_sentences: bool) -> None:
     for f in files:
         if "error" in f:
-            out.write(f"{f['path']}: not read: {f['error']}\n")
+            what = "not analysed" if f["error"].startswith("internal error:") else "not read"
+            out.write(f"{f['path']}: {what}: {f['error']}\n")
             continue
         for r in f["sentences"]:
             mark = "CLAIM" if r["claim"] else "-    "
@@ -129,7 +138,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
 
     def emit(out: IO[str]) -> None:
         totals = Totals()
-        files = map(totals.add, records(inputs, cfg, all_sentences))
+        files = map(totals.add, records(inputs, cfg, all_sentences, debug))
         if fmt == "json":
             from audit.reporters.json import write_streamed
 
