@@ -46,13 +46,72 @@ IN_FLIGHT_PER_WORKER = 4
 
 
 def resolve_jobs(jobs: int | str | None) -> int:
-    """Number of worker processes: ``0``, ``"auto"`` or ``None`` mean one per CPU."""
+    """Number of worker processes: ``0``, ``"auto"`` or ``None`` mean one per CPU this process
+    may use (:func:`available_cpus`)."""
     if jobs is None or jobs == "auto" or jobs == "0" or jobs == 0:
-        return max(1, os.cpu_count() or 1)
+        return available_cpus()
     n = int(jobs)
     if n < 0:
         raise ValueError("jobs must be >= 0")
     return n
+
+
+def available_cpus() -> int:
+    """The CPUs this process may use: its affinity mask (``taskset``, cpusets), capped by the
+    CPU quota of its control group (a container's ``--cpus``, a CI job's CPU limit), which
+    ``os.cpu_count()`` ignores: on a 64-core host a container limited to two CPUs would
+    otherwise start 64 workers."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        n = os.cpu_count() or 1
+    quota = cgroup_cpu_quota()
+    return max(1, min(n, quota) if quota is not None else n)
+
+
+def cgroup_cpu_quota(proc_cgroup: str = "/proc/self/cgroup", root: str = "/sys/fs/cgroup") -> int | None:
+    """CPUs the control group of this process may use (its quota over its period, rounded
+    up), or None when it has no quota or none can be read. Reads cgroup v2 ``cpu.max`` and
+    cgroup v1 ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``, in the process's own group and
+    at the root of the hierarchy (which is the container's own group inside a container)."""
+    try:
+        with open(proc_cgroup, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        hierarchy, _, rest = line.partition(":")
+        controllers, _, group = rest.partition(":")
+        group = group.strip().lstrip("/")
+        if hierarchy == "0" and not controllers:  # cgroup v2
+            for folder in (os.path.join(root, group), root):
+                try:
+                    with open(os.path.join(folder, "cpu.max"), encoding="utf-8") as fh:
+                        quota, _, period = fh.read().strip().partition(" ")
+                except OSError:
+                    continue
+                return _quota_cpus(quota, period)
+        elif "cpu" in controllers.split(","):  # cgroup v1
+            for folder in (os.path.join(root, controllers, group), os.path.join(root, controllers), os.path.join(root, "cpu")):
+                try:
+                    with open(os.path.join(folder, "cpu.cfs_quota_us"), encoding="utf-8") as fh:
+                        quota = fh.read().strip()
+                    with open(os.path.join(folder, "cpu.cfs_period_us"), encoding="utf-8") as fh:
+                        period = fh.read().strip()
+                except OSError:
+                    continue
+                return _quota_cpus(quota, period)
+    return None
+
+
+def _quota_cpus(quota: str, period: str) -> int | None:
+    try:
+        q, p = int(quota), int(period)
+    except ValueError:  # "max": no quota
+        return None
+    if q <= 0 or p <= 0:  # -1: no quota
+        return None
+    return max(1, -(-q // p))
 
 
 class _Patterns:

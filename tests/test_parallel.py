@@ -101,7 +101,7 @@ def test_keep_documents_runs_in_this_process(tmp_path: Path) -> None:
 
 
 def test_jobs_values() -> None:
-    assert parallel.resolve_jobs(0) == parallel.resolve_jobs("auto") == (os.cpu_count() or 1)
+    assert parallel.resolve_jobs(0) == parallel.resolve_jobs("auto") == parallel.available_cpus() >= 1
     assert parallel.resolve_jobs("3") == 3
     with pytest.raises(ValueError):
         parallel.resolve_jobs("-1")
@@ -222,3 +222,32 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
     for w in left:
         os.kill(w, signal.SIGKILL)
     assert not left
+
+
+@pytest.mark.parametrize("layout, expected", [
+    ({"cgroup": "0::/ci/job-1\n", "ci/job-1/cpu.max": "150000 100000\n"}, 2),       # v2, the process's own group
+    ({"cgroup": "0::/\n", "cpu.max": "50000 100000\n"}, 1),                         # v2 inside a container
+    ({"cgroup": "0::/\n", "cpu.max": "max 100000\n"}, None),                        # v2, no quota
+    ({"cgroup": "4:cpu,cpuacct:/job\n0::/\n", "cpu,cpuacct/job/cpu.cfs_quota_us": "400000\n",
+      "cpu,cpuacct/job/cpu.cfs_period_us": "100000\n"}, 4),                          # v1
+    ({"cgroup": "1:cpu:/\n0::/\n", "cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({"cgroup": "0::/\n"}, None),                                                   # nothing to read
+])
+def test_cgroup_cpu_quota(tmp_path: Path, layout: dict[str, str], expected: int | None) -> None:
+    root = tmp_path / "sys"
+    for name, text in layout.items():
+        target = tmp_path / "cgroup" if name == "cgroup" else root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    assert parallel.cgroup_cpu_quota(str(tmp_path / "cgroup"), str(root)) == expected
+    assert parallel.cgroup_cpu_quota(str(tmp_path / "missing")) is None
+
+
+def test_auto_jobs_follow_the_cpus_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(parallel, "cgroup_cpu_quota", lambda: None)
+    assert parallel.resolve_jobs("auto") == parallel.resolve_jobs(0) == 8  # the affinity mask, not the host
+    monkeypatch.setattr(parallel, "cgroup_cpu_quota", lambda: 2)
+    assert parallel.resolve_jobs("auto") == 2  # a container limited to two CPUs
+    assert parallel.resolve_jobs("5") == 5  # an explicit number is taken as given
