@@ -206,7 +206,8 @@ class Executor(Protocol):
     """Runs batches somewhere; futures are collected in submission order.
 
     An executor made before the run (``--executor dask``) may also have ``bind(job)``,
-    which :func:`run` calls with the run's :class:`Job` before the first batch.
+    which :func:`run` calls with the run's :class:`Job` before the first batch; one
+    without it is not used for runs whose reports read the documents.
     """
 
     workers: int
@@ -351,12 +352,13 @@ def run(
     ``keep_documents`` is set, everything is checked in this process and the
     cache is not used, because documents are neither cached nor sent between
     processes. ``report_data`` is for reports that read the documents (HTML,
-    claims inventory): it bypasses another executor too; the files are checked in
-    worker processes (or, with one job, in this one) and each result comes with
-    ``report`` (its text and claims inventory, built with the file's own
-    settings, see :func:`audit.reporters._common.detach_document`) instead of its
-    document, which is not kept. The cache stores the inventory with the result,
-    and a hit reads the file's text again.
+    claims inventory): the files are checked in worker processes (or, with one job,
+    in this one, or on the cluster of an executor that takes the run's job, see
+    :class:`Executor`) and each result comes with ``report`` (its text and claims
+    inventory, built with the file's own settings, see
+    :func:`audit.reporters._common.detach_document`) instead of its document, which
+    is not kept. The cache stores the inventory with the result, and a hit reads the
+    file's text again.
     ``fingerprints``: each finding checked in a worker (or in this process, on the batch
     path) carries its fingerprint (``Finding.fingerprint``); the cache stores them, and an
     entry stored by a run that did not make them is a miss.
@@ -367,19 +369,20 @@ def run(
     workers = resolve_jobs(jobs)
     if total is not None:
         workers = min(workers, max(1, total))
-    if keep_documents or report_data:
+    if keep_documents:
         # Documents are neither cached nor sent between processes; another executor is not used.
         if executor is not None:
             executor.close()
+        cache = None
+        executor = InlineExecutor(job, keep_documents=True)
+    elif report_data:
+        # Each result comes with what the reports that read documents need of its document
+        # (from worker processes, from this one with one job, or from a cluster) instead of
+        # the document; the cache stores the claims inventory with the result and serves both.
+        job = dataclasses.replace(job, report_data=True)
+        if executor is not None and not hasattr(executor, "bind"):
+            executor.close()  # it would check with its own job, which does not build them
             executor = None
-        if keep_documents:
-            cache = None
-            executor = InlineExecutor(job, keep_documents=True)
-        else:
-            # Each result comes with what the reports that read documents need of its document
-            # (from worker processes, or from this one with one job) instead of the document;
-            # the cache stores the claims inventory with the result and serves both.
-            job = dataclasses.replace(job, report_data=True)
     if executor is None:
         executor = InlineExecutor(job) if workers <= 1 else LocalExecutor(job, workers)
     elif hasattr(executor, "bind"):

@@ -96,3 +96,28 @@ def test_dask_workers_make_the_fingerprints_of_the_sarif_log(tmp_path: Path, sch
     assert read == ["binary.txt"]
     assert sarif("--cache-dir", str(tmp_path / "c"), "--scheduler", scheduler.scheduler_address) == local
     assert read == ["binary.txt"] * 2
+
+
+def test_audit_report_on_the_cluster_writes_the_local_reports(tmp_path: Path, scheduler: Any) -> None:
+    from tests.reporting_fixtures import comparable
+
+    make_files(tmp_path / "gen", n=6)
+
+    def report(name: str, *args: str) -> dict[str, str]:
+        out = tmp_path / name
+        r = CliRunner().invoke(cli, ["report", str(tmp_path / "gen"), "-o", str(out), "--fail-on", "never", *args],
+                               catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return {p.name: comparable(p.read_text(encoding="utf-8")) for p in sorted(out.iterdir())}
+
+    def batches_run() -> int:
+        prefix = scheduler.scheduler.task_prefixes.get("check_batch")
+        return 0 if prefix is None else sum(prefix.state_counts.values())
+
+    local = report("local", "--no-cache")
+    before = batches_run()
+    remote = report("remote", "--no-cache", "--scheduler", scheduler.scheduler_address)
+    # The batches ran on the cluster, which sent back each article's text and claims inventory.
+    assert batches_run() > before
+    assert remote == local
+    assert len(local["claims.csv"].splitlines()) > 6 and "Vitamin D cures depression" in local["index.html"]

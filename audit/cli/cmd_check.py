@@ -12,6 +12,7 @@ from audit.cli.options import (
     cache_options,
     check_selectors,
     config_options,
+    executor_options,
     fail,
     fail_on_option,
     jobs_option,
@@ -80,8 +81,7 @@ def run_options(cfg: Any, sel: list[str], ign: list[str], debug: bool, jobs: str
 @click.option("--show-suppressed", is_flag=True, help="Also list findings that are suppressed, waived or baselined (they never fail the run).")
 @jobs_option("Output is identical.")
 @cache_options
-@click.option("--executor", type=click.Choice(["local", "dask"]), default=None, help="Where files are checked: local processes (default), or a Dask cluster (needs --scheduler).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask).")
+@executor_options
 def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, output: str | None, fail_on: str | None, quiet: bool, color: bool | None, no_progress: bool, baseline: str | None, waivers: str | None, changed_since: str | None, whole_files: bool, show_suppressed: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
     """Check articles and report findings with exact line and column.
 

@@ -15,6 +15,7 @@ from audit.cli.options import (
     cache_options,
     check_selectors,
     config_options,
+    executor_options,
     fail,
     fail_on_option,
     jobs_option,
@@ -63,7 +64,7 @@ def target(folder: Path, name: str) -> Path:
 
 def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: list[str], ignore: list[str],
                   fail_on: str, gate: Any = None, progress: Any = None, debug: bool = False, jobs: int = 1,
-                  cache: Any = None) -> Any:
+                  cache: Any = None, executor: Any = None) -> Any:
     """Check ``inputs`` once and write every artefact into ``folder``; return the summary.
 
     Each file is written to a temporary file beside its target and renamed over
@@ -71,7 +72,8 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
     untouched. ``gate`` is an :class:`audit.gating.Gating` (suppressions,
     baselines, waivers) or None. With ``jobs`` above 1 the files are checked in
     that many worker processes; with a ``cache`` (:class:`audit.cache.ResultCache`)
-    unchanged files are served from it. The reports are the same.
+    unchanged files are served from it; with an ``executor`` (Dask) the files are checked
+    on its cluster. The reports are the same.
     """
     import importlib
 
@@ -85,7 +87,7 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
             reporters.append(getattr(importlib.import_module(f"audit.reporters.{module}"), cls)(out, options))
         hooks = gate if gate is not None else ()
         return execute(inputs, cfg, reporters, select, ignore, fail_on, postprocess=hooks, progress=progress, debug=debug,
-                       run_options={"jobs": jobs, "cache": cache})
+                       run_options={"jobs": jobs, "cache": cache, "executor": executor})
 
 
 @click.command("report")
@@ -99,7 +101,8 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @jobs_option("The reports are identical.")
 @cache_options
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool, jobs: str | None, no_cache: bool, cache_dir: str | None) -> None:
+@executor_options
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
     """Write the review reports for PATHS from one run.
 
     \b
@@ -150,10 +153,10 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         progress = _progress(len(inputs))
     from audit.cli.cmd_check import run_options
 
-    run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, None, None)
+    run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, executor, scheduler)
     try:
         summary = write_reports(inputs, cfg, folder, opts, sel, ign, threshold, gate, progress, debug, run_opts["jobs"],
-                                run_opts["cache"])
+                                run_opts["cache"], run_opts["executor"])
     except OSError as e:
         fail(f"cannot write the reports in {folder} ({e.strerror or e}); existing reports were left unchanged")
         raise  # unreachable

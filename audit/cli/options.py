@@ -83,6 +83,12 @@ def jobs_option(same: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
                         help=f"Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). {same}")
 
 
+def executor_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--executor`` and ``--scheduler`` (where files are checked)."""
+    f = click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask).")(f)
+    return click.option("--executor", type=click.Choice(["local", "dask"]), default=None, help="Where files are checked: local processes (default), or a Dask cluster (needs --scheduler).")(f)
+
+
 def note_cache_overflow(cache: Any) -> None:
     """Say on standard error when the cache could not keep this run's results (its bound is
     smaller than the corpus needs), so that the next run would check them all again."""
