@@ -121,3 +121,17 @@ def test_audit_report_on_the_cluster_writes_the_local_reports(tmp_path: Path, sc
     assert batches_run() > before
     assert remote == local
     assert len(local["claims.csv"].splitlines()) > 6 and "Vitamin D cures depression" in local["index.html"]
+
+
+def test_audit_baseline_on_the_cluster_is_the_local_baseline(tmp_path: Path, scheduler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_files(tmp_path / "docs", n=6)
+
+    def baseline(*args: str) -> list[dict[str, Any]]:
+        r = CliRunner().invoke(cli, ["baseline", "docs", "-o", "base.json", "--no-cache", *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))["entries"]
+
+    local = baseline()
+    assert len(local) > 10
+    assert baseline("--scheduler", scheduler.scheduler_address) == local

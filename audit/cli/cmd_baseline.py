@@ -10,6 +10,7 @@ from audit.cli.options import (
     cache_options,
     check_selectors,
     config_options,
+    executor_options,
     fail,
     jobs_option,
     load_config,
@@ -27,7 +28,8 @@ from audit.cli.options import (
 @click.option("--waivers", "waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Leave out findings these waivers accept (default: config's waivers).")
 @jobs_option("The baseline is identical.")
 @cache_options
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str | None, waivers: str | None, jobs: str | None, no_cache: bool, cache_dir: str | None) -> None:
+@executor_options
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str | None, waivers: str | None, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
     """Record the current findings of PATHS in a baseline file.
 
     `audit check --baseline FILE` then reports only findings that are not in
@@ -81,7 +83,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         needs_documents = any(i.path is None for i in inputs)
         needs_fingerprints = True
 
-    run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, None, None)
+    run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, executor, scheduler)
     summary = execute(inputs, cfg, [_Keep(None, reporters.ReportOptions())], sel, ign, "never", postprocess=[record], debug=debug,  # type: ignore[arg-type]
                       run_options=run_opts)
     note_cache_overflow(run_opts["cache"])
