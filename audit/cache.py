@@ -9,8 +9,9 @@ built from everything the result depends on:
   ``[[overrides]]`` that apply to the file, its format, ``--select`` and
   ``--ignore``;
 * the tool version, :data:`audit.RULESET_VERSION`, and a fingerprint of the
-  installed package files (so editing a rule or a phrase list in a development
-  checkout never serves stale results).
+  package's files (:func:`package_fingerprint`: the same for every install of one
+  release, so a CI job's restored cache keeps serving; and editing a rule or a
+  phrase list in a development checkout never serves stale results).
 
 Entries live in the user cache folder (``$XDG_CACHE_HOME/audit``, default
 ``~/.cache/audit``; ``--cache-dir`` overrides it), one small file per entry,
@@ -168,14 +169,24 @@ def _changed(encoded: Any, value: Any) -> bool:
 # -- fingerprints ------------------------------------------------------------------------------
 
 
-def package_fingerprint() -> str:
-    """A digest of the installed package files (names, sizes, modification times).
+def package_fingerprint(root: Path | None = None) -> str:
+    """A digest of the package's files, which changes whenever they do.
 
-    Costs one ``stat`` per file of the package (about a hundred), and makes any
-    edit to code or data invalidate the cache even without a version bump.
+    An installed package (a wheel: the folder beside it holds ``audit_health-*.dist-info``)
+    is identified by the hashes its installer recorded for each file (``RECORD``), as long
+    as every recorded file still has its recorded size: installing the same release again,
+    as a CI job does on every run, gives the same fingerprint, so a restored cache folder
+    is still used. A source checkout (an editable install), or an installed package whose
+    files no longer match their record, is identified by the names, sizes and modification
+    times of its files, so any edit to code or data invalidates the cache even without a
+    version bump. Either way it costs one ``stat`` per file of the package (about a hundred).
     """
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent if root is None else root
+    recorded = _recorded_files(root)
     h = hashlib.sha256()
+    if recorded is not None:
+        h.update(b"record\n" + recorded)
+        return h.hexdigest()
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
         for name in sorted(filenames):
@@ -188,6 +199,33 @@ def package_fingerprint() -> str:
                 continue
             h.update(f"{os.path.relpath(p, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
+
+
+def _recorded_files(root: Path) -> bytes | None:
+    """The ``RECORD`` lines (path, hash, size) of the files of the package installed at
+    ``root``, sorted; None when it was not installed from a wheel or a file differs in size
+    from its record (or is missing)."""
+    prefix = root.name + "/"
+    for info in sorted(root.parent.glob("audit_health-*.dist-info")):
+        try:
+            text = (info / "RECORD").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        lines = []
+        for line in text.splitlines():
+            path, _, rest = line.partition(",")
+            digest, _, size = rest.partition(",")
+            if not path.startswith(prefix) or not digest or path.endswith((".pyc", ".pyo")):
+                continue  # another file, or bytecode (which installers compile again)
+            try:
+                if os.stat(root.parent / path).st_size != int(size):
+                    return None  # edited in place
+            except (OSError, ValueError):
+                return None
+            lines.append(line)
+        if lines:
+            return "\n".join(sorted(lines)).encode()
+    return None
 
 
 def _field_names(cls: Any, skip: tuple[str, ...]) -> list[str]:

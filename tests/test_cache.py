@@ -563,3 +563,52 @@ def test_a_report_hit_whose_text_cannot_be_decoded_is_a_miss(tmp_path: Path) -> 
     assert c.get(inp) is not None  # a run without reports is served
     assert c.get(inp, report=True) is None
     assert c.misses == 1
+
+
+def _install(site: Path, files: dict[str, bytes]) -> Path:
+    """A package installed from a wheel: its files and the dist-info RECORD beside them."""
+    import base64
+    import hashlib
+
+    lines = []
+    for name, data in files.items():
+        p = site / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        lines.append(f"{name},sha256={digest},{len(data)}")
+    lines += ["audit/__pycache__/cache.cpython-311.pyc,,", "../../../bin/audit,sha256=x,1",
+              "audit_health-1.0.dist-info/RECORD,,"]
+    info = site / "audit_health-1.0.dist-info"
+    info.mkdir()
+    (info / "RECORD").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return site / "audit"
+
+
+def test_package_fingerprint_survives_reinstalling_the_same_release(tmp_path: Path) -> None:
+    # A CI job installs the tool afresh on every run: new modification times, same files.
+    # The fingerprint (part of every cache key) must not change, or a restored cache is never used.
+    files = {"audit/__init__.py": b"x = 1\n", "audit/data/words.txt": b"cure\n", "audit/data/__pycache__/d.pyc": b"\0\1"}
+    root = _install(tmp_path / "site", files)
+    before = cache_mod.package_fingerprint(root)
+    for p in root.rglob("*"):
+        os.utime(p, (1_000_000, 1_000_000))
+    (root / "data" / "__pycache__" / "d.pyc").write_bytes(b"recompiled, another size")  # bytecode is not data
+    assert cache_mod.package_fingerprint(root) == before
+    # Another release, or a file edited in place, changes it.
+    other = _install(tmp_path / "other", {**files, "audit/data/words.txt": b"cures\n"})
+    assert cache_mod.package_fingerprint(other) != before
+    (root / "data" / "words.txt").write_bytes(b"heals\nmore\n")
+    edited = cache_mod.package_fingerprint(root)
+    assert edited != before
+
+
+def test_package_fingerprint_of_a_source_checkout_follows_every_edit(tmp_path: Path) -> None:
+    root = tmp_path / "checkout" / "audit"
+    (root / "data").mkdir(parents=True)
+    (root / "__init__.py").write_text("x = 1\n")
+    (root / "data" / "words.txt").write_text("cure\n")
+    before = cache_mod.package_fingerprint(root)
+    assert cache_mod.package_fingerprint(root) == before
+    os.utime(root / "data" / "words.txt", (1_000_000, 1_000_000))  # same size, edited
+    assert cache_mod.package_fingerprint(root) != before
