@@ -403,11 +403,12 @@ class ResultCache:
         With ``report`` the result also carries what the reports that read documents need
         (``FileResult.report``: the file's text, read now, and the claims inventory stored
         with the entry); an entry stored without an inventory is then a miss. With
-        ``fingerprints`` an entry stored by a run that did not stamp its findings with
-        their fingerprints is a miss.
+        ``fingerprints`` the findings carry their fingerprints: an entry stored by a run
+        that did not make them gets them now, from the bytes just hashed, and is stored
+        again with them (once: later runs read them).
         """
         data = None
-        if report:
+        if report or fingerprints:
             data = self.content(inp)
             sha = None if data is None else hashlib.sha256(data).hexdigest()
         else:
@@ -419,29 +420,45 @@ class ResultCache:
         path = os.path.join(self._dir_str, key[:2], key + ".entry")
         try:
             blob, mtime = _read_entry(path)
-            result = self._from_entry(blob, key, inp, data, fingerprints)
+            result = self._from_entry(blob, key, inp, data if report else None, fingerprints)
         except FileNotFoundError:
             self.misses += 1
             return None
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):  # damaged: rewritten on put
             self.misses += 1
             return None
-        if result is None:  # no claims inventory or fingerprints stored for a run that needs them
+        if result is None:  # no claims inventory stored for a run that needs one
             self.misses += 1
             return None
-        if time.time() - mtime > _TOUCH_AFTER:
-            with contextlib.suppress(OSError):
-                os.utime(path)  # least-recently-used order for pruning
         self.hits += 1
         self.used_bytes += len(blob)
+        if vars(result).pop("_unstamped", False) and data is not None:
+            self._stamp(inp, result, data)  # (stores the entry again: its time is new)
+        elif time.time() - mtime > _TOUCH_AFTER:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # least-recently-used order for pruning
         return result
+
+    def _stamp(self, inp: Input, result: FileResult, data: bytes) -> None:
+        """Give the findings of a hit stored without fingerprints their fingerprints, made in
+        the file's text (``data``: its bytes), and store the entry again with them."""
+        from audit.gating.fingerprint import stamp
+        from audit.readers import InputError
+        from audit.readers import decode as decode_text
+
+        try:
+            text = decode_text(data)
+        except InputError:  # (not stored for such files; whoever needs them reads the file)
+            return
+        result.findings = stamp(result.findings, text)
+        self.put(inp, result, fingerprints=True)
 
     def _from_entry(self, blob: bytes, key: str, inp: Input, data: bytes | None = None, fingerprints: bool = False) -> FileResult | None:
         """The result an entry holds, decoded only as far as a run summary needs (ValueError: damaged).
 
         With ``data`` (the input's bytes) the result's ``report`` holds their text and the
-        stored claims inventory; None when the entry has no inventory. With ``fingerprints``,
-        None when the findings were stored without their fingerprints.
+        stored claims inventory; None when the entry has no inventory. With ``fingerprints``
+        and findings stored without their fingerprints, the result is marked ``_unstamped``.
         """
         from audit.engine import FileResult
 
@@ -450,8 +467,6 @@ class ResultCache:
         entry = json.loads(blob[:end])
         if entry.get("key") != key or entry.get("schema") != SCHEMA:
             raise ValueError("entry does not belong to this key")
-        if fingerprints and entry.get("fingerprints") is not True:
-            return None
         result_len, rows_len, claims_len, tail_len = entry["parts"]
         words = entry["words"]
         if type(words) is not int:
@@ -490,6 +505,8 @@ class ResultCache:
         state["_load_findings"] = lambda: self._load_findings(inp, display, view[b : c - 1], entry["tagged"])
         if tail_len is not None:
             state["_record_tail"] = (view[d:], None)
+        if fingerprints and entry.get("fingerprints") is not True:
+            state["_unstamped"] = True
         return result
 
     def _load_result(self, inp: Input, blob: memoryview) -> dict[str, Any]:

@@ -360,8 +360,8 @@ def run(
     is not kept. The cache stores the inventory with the result, and a hit reads the
     file's text again.
     ``fingerprints``: each finding checked in a worker (or in this process, on the batch
-    path) carries its fingerprint (``Finding.fingerprint``); the cache stores them, and an
-    entry stored by a run that did not make them is a miss.
+    path) carries its fingerprint (``Finding.fingerprint``); the cache stores them, and
+    stamps the findings of an entry stored by a run that did not make them.
     ``run`` owns ``executor``: it is closed when the run ends.
     """
     job = Job(cfg, tuple(select), tuple(ignore), debug, fingerprints=fingerprints)

@@ -78,7 +78,7 @@ def test_workers_stamp_findings_with_what_the_parent_would_make(tmp_path: Path) 
     assert binary.findings and not any(f.fingerprint for f in binary.findings)
 
 
-def test_an_entry_without_fingerprints_is_a_miss_for_a_run_that_needs_them(tmp_path: Path) -> None:
+def test_an_entry_stored_without_fingerprints_gets_them_once(tmp_path: Path) -> None:
     cfg = from_dict({})
     inputs = discover([str(articles(tmp_path / "d"))], cfg)
     n = len(inputs)
@@ -86,19 +86,34 @@ def test_an_entry_without_fingerprints_is_a_miss_for_a_run_that_needs_them(tmp_p
     plain = list(run(inputs, cfg, cache=c))
     assert c.puts == n
 
+    # A run that needs fingerprints is served these entries: their findings are stamped from
+    # the bytes just hashed, and each entry is stored again with the stamps...
     c = ResultCache(cfg, tmp_path / "c")
-    stamped = list(run(inputs, cfg, cache=c, fingerprints=True))
-    assert (c.hits, c.misses, c.puts) == (0, n, n)
+    upgraded = list(run(inputs, cfg, cache=c, fingerprints=True))
+    assert (c.hits, c.misses, c.puts) == (n, 0, n)
+    # ... which later runs read.
     c = ResultCache(cfg, tmp_path / "c")
     served = list(run(inputs, cfg, cache=c, fingerprints=True))
     assert (c.hits, c.misses, c.puts) == (n, 0, 0)
-    for r in served:
+    for r in (*upgraded, *served):
         assert r.findings and [f.fingerprint for f in r.findings] == made_in_parent(r)
-    assert [r.as_record() for r in served] == [r.as_record() for r in stamped] == [r.as_record() for r in plain]
+    assert [r.as_record() for r in served] == [r.as_record() for r in upgraded] == [r.as_record() for r in plain]
     # The same entries serve runs that do not need fingerprints.
     c = ResultCache(cfg, tmp_path / "c")
     assert [r.as_record() for r in run(inputs, cfg, cache=c)] == [r.as_record() for r in plain]
-    assert (c.hits, c.misses) == (n, 0)
+    assert (c.hits, c.misses, c.puts) == (n, 0, 0)
+
+
+def test_a_report_run_that_needs_fingerprints_keeps_the_claims_inventory(tmp_path: Path) -> None:
+    cfg = from_dict({})
+    inputs = discover([str(articles(tmp_path / "d", 2))], cfg)
+    fresh = list(run(inputs, cfg, report_data=True, fingerprints=True))
+    list(run(inputs, cfg, cache=ResultCache(cfg, tmp_path / "c"), report_data=True))  # no stamps stored
+    c = ResultCache(cfg, tmp_path / "c")
+    served = list(run(inputs, cfg, cache=c, report_data=True, fingerprints=True))
+    assert (c.hits, c.puts) == (2, 2)
+    assert [r.report for r in served] == [r.report for r in fresh]
+    assert [[f.fingerprint for f in r.findings] for r in served] == [[f.fingerprint for f in r.findings] for r in fresh]
 
 
 def sarif(*args: str) -> str:
@@ -168,3 +183,21 @@ def test_audit_baseline_is_the_same_from_workers_and_the_cache(tmp_path: Path, m
     assert baseline("--cache-dir", "c") == baseline("--cache-dir", "c", "--jobs", "2") == serial
     # Only the file whose findings could not be stamped where it was checked is read again.
     assert set(read) == {"binary.txt"}
+
+
+def test_a_sarif_step_after_an_annotations_step_is_served_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The documented CI workflow annotates the diff (--format github), then writes SARIF over
+    # the same files: the second step reads the first one's entries and stamps them.
+    make_files(tmp_path / "gen", n=4)
+    paths = [str(tmp_path / "gen"), "--cache-dir", str(tmp_path / "c")]
+    expected = sarif("--no-cache", str(tmp_path / "gen"))
+    r = CliRunner().invoke(cli, ["check", "-f", "github", "--fail-on", "never", *paths], catch_exceptions=False)
+    assert r.exit_code == 0 and "::" in r.output
+    import audit.engine
+
+    checked = []
+    real_check = audit.engine.check_input
+    monkeypatch.setattr(audit.engine, "check_input", lambda inp, *a, **k: checked.append(inp.display) or real_check(inp, *a, **k))
+    assert sarif(*paths) == expected
+    # Only the files that are never cached (unreadable ones) were checked again.
+    assert all(name.endswith("binary.txt") for name in checked)
