@@ -80,7 +80,7 @@ def cache_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def jobs_option(same: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--jobs N``; ``same`` says what stays identical (e.g. "Output is identical.")."""
     return click.option("--jobs", "-j", "jobs", default=None, metavar="N",
-                        help=f"Worker processes: a number, or 0/auto for one per CPU (default: config's jobs, else 1). {same}")
+                        help=f"Worker processes: a number, or 0/auto for one per available CPU (default: config's jobs, else 1). {same}")
 
 
 def executor_options(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -16,9 +16,9 @@ import codecs
 import json
 import math
 import os
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from json.encoder import c_encode_basestring  # type: ignore[attr-defined]
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from audit.reporters import Reporter as Base
