@@ -647,10 +647,7 @@ class ResultCache:
         tag = self.root / "CACHEDIR.TAG"
         if not tag.exists():
             with contextlib.suppress(OSError):
-                tag.write_text(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n"
-                    "# This folder is a cache created by audit (safe to delete).\n"
-                )
+                tag.write_text(_TAG_TEXT)
         self._ready = True
 
     def _write(self, path: Path, blob: bytes) -> None:
@@ -746,6 +743,62 @@ class ResultCache:
             f"next run checks those files again. Set AUDIT_CACHE_MAX_MB to at least {need} "
             f"(this run used {self.used_bytes / (1024 * 1024):.0f} MB of entries)."
         )
+
+
+# -- the folder as a whole (``audit cache``) ------------------------------------------------------
+
+#: The ``CACHEDIR.TAG`` that marks a folder as audit's cache (and tells backup tools to skip it).
+_TAG_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache created by audit (safe to delete).\n"
+
+
+def _layouts(root: Path) -> list[Path]:
+    """The entry folders of every layout (``v<N>``) in the cache folder ``root``."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and p.name[:1] == "v" and p.name[1:].isdigit())
+
+
+def folder_info(root: Path) -> dict[str, Any]:
+    """What the cache folder ``root`` holds: its entries of the current layout (count and
+    bytes), the files of older layouts (removed at the next pruning), and the bound."""
+    entries = size = older = 0
+    for layout in _layouts(root):
+        for dirpath, _, filenames in os.walk(layout):
+            if layout.name != f"v{SCHEMA}":
+                older += len(filenames)
+                continue
+            for name in filenames:
+                if name.endswith(".entry"):
+                    with contextlib.suppress(OSError):
+                        size += os.stat(os.path.join(dirpath, name)).st_size
+                        entries += 1
+    return {
+        "folder": str(root),
+        "exists": root.is_dir(),
+        "layout": SCHEMA,
+        "entries": entries,
+        "bytes": size,
+        "older_layout_files": older,
+        "max_bytes": max_bytes_from_env(),
+    }
+
+
+def clear_folder(root: Path) -> int:
+    """Remove every entry, of every layout, from the cache folder ``root``; returns how many
+    files were removed. Raises ValueError when ``root`` exists but is not a folder audit made
+    (no ``CACHEDIR.TAG`` of its own), so a mistyped ``--cache-dir`` never loses other files."""
+    if not root.exists():
+        return 0
+    try:
+        tag = (root / "CACHEDIR.TAG").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        tag = ""
+    if tag != _TAG_TEXT:
+        raise ValueError(f"{root} is not an audit cache folder (it has no CACHEDIR.TAG written by audit)")
+    removed = sum(_rmtree(layout) for layout in _layouts(root))
+    with contextlib.suppress(OSError):
+        (root / ".last-prune").unlink()
+    return removed
 
 
 def _rmtree(path: Path) -> int:

@@ -612,3 +612,36 @@ def test_package_fingerprint_of_a_source_checkout_follows_every_edit(tmp_path: P
     assert cache_mod.package_fingerprint(root) == before
     os.utime(root / "data" / "words.txt", (1_000_000, 1_000_000))  # same size, edited
     assert cache_mod.package_fingerprint(root) != before
+
+
+def test_audit_cache_dir_info_and_clear(tmp_path: Path, xdg: Path) -> None:
+    def cache(*args: str):
+        return CliRunner().invoke(cli, ["cache", *args], catch_exceptions=False)
+
+    folder = xdg / "audit"
+    assert cache("dir").output.strip() == str(folder)
+    assert "not created yet" in cache("info").output
+    d = corpus(tmp_path, n=3)
+    cli_json(str(d))
+    info = json.loads(cache("info", "-f", "json").output)
+    stored = entries(folder)
+    assert (info["folder"], info["entries"], info["layout"]) == (str(folder), 3, cache_mod.SCHEMA) and len(stored) == 3
+    assert info["bytes"] == sum(p.stat().st_size for p in stored) and info["older_layout_files"] == 0
+    assert "entries:  3 (layout v" in cache("info").output
+    (folder / "v1" / "ab").mkdir(parents=True)  # an older layout's leftovers
+    (folder / "v1" / "ab" / "x.entry").write_text("old")
+    assert json.loads(cache("info", "-f", "json").output)["older_layout_files"] == 1
+    r = cache("clear")
+    assert r.exit_code == 0 and "removed 4 files" in r.output
+    assert not entries(folder) and (folder / "CACHEDIR.TAG").exists()
+    # The next run checks every file again and fills the cache anew.
+    cli_json(str(d))
+    assert len(entries(folder)) == 3
+    # Another folder given by mistake is left alone.
+    other = tmp_path / "documents"
+    (other / "v2").mkdir(parents=True)
+    (other / "v2" / "notes.txt").write_text("mine")
+    r = CliRunner().invoke(cli, ["cache", "clear", "--cache-dir", str(other)])
+    assert r.exit_code == 2 and "not an audit cache folder" in r.output
+    assert (other / "v2" / "notes.txt").exists()
+    assert "removed 0 files" in cache("clear", "--cache-dir", str(tmp_path / "none")).output

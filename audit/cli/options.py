@@ -71,10 +71,14 @@ def load_inputs(paths: tuple[str, ...], cfg: Config, stdin_filename: str, stream
         raise  # unreachable
 
 
+def cache_dir_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--cache-dir DIR``: the folder of the incremental cache."""
+    return click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder (default: $XDG_CACHE_HOME/audit, else ~/.cache/audit).")(f)
+
+
 def cache_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--no-cache`` and ``--cache-dir`` (the incremental cache of unchanged files)."""
-    f = click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder (default: $XDG_CACHE_HOME/audit, else ~/.cache/audit).")(f)
-    return click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")(f)
+    return click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache of unchanged files.")(cache_dir_option(f))
 
 
 def jobs_option(same: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
