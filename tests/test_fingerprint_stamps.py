@@ -201,3 +201,20 @@ def test_a_sarif_step_after_an_annotations_step_is_served_from_the_cache(tmp_pat
     assert sarif(*paths) == expected
     # Only the files that are never cached (unreadable ones) were checked again.
     assert all(name.endswith("binary.txt") for name in checked)
+
+
+def test_sarif_fingerprints_of_standard_input_are_those_of_the_same_text_in_a_file(tmp_path: Path) -> None:
+    # Text read from standard input has no file to read again: its fingerprints are made
+    # while its text is at hand, with the words around each finding, as for a file.
+    path = tmp_path / "draft.md"
+    path.write_text(ARTICLE, encoding="utf-8")
+
+    def fingerprints(*args: str, stdin: str | None = None) -> list[str]:
+        r = CliRunner().invoke(cli, ["check", "-f", "sarif", "--fail-on", "never", *args], input=stdin, catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return [res["partialFingerprints"]["auditFinding/v1"] for res in json.loads(r.output)["runs"][0]["results"]]
+
+    from_file = fingerprints("--no-cache", str(path))
+    assert len(from_file) > 3
+    assert fingerprints("--no-cache", "-", stdin=ARTICLE) == from_file
+    assert fingerprints("-", "--stdin-filename", "other.md", stdin=ARTICLE) == from_file
