@@ -19,7 +19,10 @@ Executors are small objects with ``submit(batch) -> future`` (anything with a
 Results cross process boundaries by pickling, so a :class:`FileResult` sent
 back never carries its parsed ``document``. For reporters that read the
 documents (the HTML report, the claims inventory) a worker sends back what they
-need of it instead, as ``FileResult.report`` (``report_data``).
+need of it instead, as ``FileResult.report`` (``report_data``); for those that
+identify findings by their fingerprints (SARIF, baselines) it stamps each finding
+with its fingerprint (``fingerprints``). An executor made before the run learns
+both from the run's :class:`Job` (``bind``).
 """
 
 from __future__ import annotations
