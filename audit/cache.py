@@ -737,8 +737,9 @@ class ResultCache:
         bound = self.max_bytes / (1024 * 1024)
         # Pruning keeps 80 % of the bound: enough for every entry this run used.
         need = -(-self.used_bytes // int(0.8 * 1024 * 1024)) if self.used_bytes else 0
+        # (Entries that another run stored meanwhile count too: never more than this run's.)
         return (
-            f"note: the cache in {self.root} is too small for this run: {self.evicted_own} of the "
+            f"note: the cache in {self.root} is too small for this run: {min(self.evicted_own, self.puts)} of the "
             f"{self.puts} results it stored were removed again to keep it under {bound:g} MB, so the "
             f"next run checks those files again. Set AUDIT_CACHE_MAX_MB to at least {need} "
             f"(this run used {self.used_bytes / (1024 * 1024):.0f} MB of entries)."
