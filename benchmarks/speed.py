@@ -122,38 +122,33 @@ def timed_runs(title: str, runs: list[tuple[str, list[str], dict[str, str] | Non
     return {"runs": rows, "cached_speedup": round(speedup, 2), "identical": same}
 
 
+def cache_runs(label: str, base: list[str], out: Any, fill_jobs: str, tmp: Path) -> list[tuple[str, list[str], dict[str, str] | None, Path]]:
+    """The four runs of a command (``base``; ``out(i)`` is the output path of run ``i``): one and
+    two jobs without the cache, then a cache fill (``fill_jobs`` jobs) and a cached run."""
+    env = {"XDG_CACHE_HOME": str(tmp / f"{label}-cache")}
+    shutil.rmtree(tmp / f"{label}-cache", ignore_errors=True)
+    fill = f"{label} (cache fill)" if fill_jobs == "1" else f"{label} (cache fill, --jobs {fill_jobs})"
+    plan = [
+        (f"{label} --jobs 1 --no-cache", ["--jobs", "1", "--no-cache"], None),
+        (f"{label} --jobs 2 --no-cache", ["--jobs", "2", "--no-cache"], None),
+        (fill, ["--jobs", fill_jobs], env),
+        (f"{label} cached second run", ["--jobs", "1"], env),
+    ]
+    return [(name, [*base, "-o", str(out(i)), *extra], run_env, out(i)) for i, (name, extra, run_env) in enumerate(plan)]
+
+
 def report_runs(audit: list[str], folder: Path, tmp: Path, words: int, articles: int) -> dict[str, Any]:
     """``audit report`` over ``folder``: one and two jobs without the cache, then a cache fill and a cached run."""
-    env = {"XDG_CACHE_HOME": str(tmp / "report-cache")}
-    shutil.rmtree(tmp / "report-cache", ignore_errors=True)
     base = [*audit, "report", str(folder), "--fail-on", "never", "--no-progress"]
-    runs = [
-        (name, [*base, "-o", str(tmp / f"report-{i}"), *extra], run_env, tmp / f"report-{i}")
-        for i, (name, extra, run_env) in enumerate([
-            ("report --jobs 1 --no-cache", ["--jobs", "1", "--no-cache"], None),
-            ("report --jobs 2 --no-cache", ["--jobs", "2", "--no-cache"], None),
-            ("report (cache fill)", ["--jobs", "1"], env),
-            ("report cached second run", ["--jobs", "1"], env),
-        ])
-    ]
+    runs = cache_runs("report", base, lambda i: tmp / f"report-{i}", "1", tmp)
     return timed_runs("audit report (five artefacts)", runs, words, articles, report_digest)
 
 
 def sarif_runs(audit: list[str], folder: Path, tmp: Path, words: int, articles: int) -> dict[str, Any]:
     """``audit check -f sarif`` over ``folder``: one and two jobs without the cache, then a cache fill
     (two jobs) and a cached run."""
-    env = {"XDG_CACHE_HOME": str(tmp / "sarif-cache")}
-    shutil.rmtree(tmp / "sarif-cache", ignore_errors=True)
     base = [*audit, "check", str(folder), "-f", "sarif", "--fail-on", "never", "--no-progress"]
-    runs = [
-        (name, [*base, "-o", str(tmp / f"{i}.sarif"), *extra], run_env, tmp / f"{i}.sarif")
-        for i, (name, extra, run_env) in enumerate([
-            ("sarif --jobs 1 --no-cache", ["--jobs", "1", "--no-cache"], None),
-            ("sarif --jobs 2 --no-cache", ["--jobs", "2", "--no-cache"], None),
-            ("sarif (cache fill, --jobs 2)", ["--jobs", "2"], env),
-            ("sarif cached second run", ["--jobs", "1"], env),
-        ])
-    ]
+    runs = cache_runs("sarif", base, lambda i: tmp / f"{i}.sarif", "2", tmp)
 
     def digest(path: Path) -> str:
         return hashlib.sha256(_RUN_STAMP.sub("~", path.read_text(encoding="utf-8")).encode()).hexdigest()
