@@ -63,12 +63,6 @@ class Totals:
         return {k: dict(sorted(v.items())) if k.startswith("by_") else v for k, v in self.data.items()}
 
 
-def _tool() -> dict[str, Any]:
-    from audit import RULESET_VERSION, __version__
-
-    return {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}
-
-
 def _cite_text(r: dict[str, Any]) -> str:
     return "; ".join(c.get("url") or c["text"] for c in r["citations"])
 
@@ -140,9 +134,10 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         totals = Totals()
         files = map(totals.add, records(inputs, cfg, all_sentences, debug))
         if fmt == "json":
+            from audit import tool_record
             from audit.reporters.json import write_streamed
 
-            write_streamed(out, {"version": 1, "tool": _tool()}, "files", files, lambda: {"summary": totals.summary()})
+            write_streamed(out, {"version": 1, "tool": tool_record()}, "files", files, lambda: {"summary": totals.summary()})
         elif fmt == "csv":
             write_csv(files, out)
         else:

@@ -58,7 +58,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     smog_index, gunning_fog, coleman_liau_index, automated_readability_index,
     dale_chall_readability_score, text_standard.
     """
-    from audit import RULESET_VERSION, __version__
+    from audit import tool_record
     from audit.engine import check_input
 
     cfg = load_config(config_path, paths)
@@ -78,8 +78,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
                 summary["unreadable"] += r.readability is None
                 yield {"path": r.path, "format": r.format, "readability": r.readability, "findings": [f.as_record() for f in r.findings]}
 
-        tool = {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}
-        write_streamed(sys.stdout, {"version": 1, "tool": tool}, "files", records(), lambda: {"summary": summary})
+        write_streamed(sys.stdout, {"version": 1, "tool": tool_record()}, "files", records(), lambda: {"summary": summary})
     else:
         rows: list[list[str]] = []
         for r in results:

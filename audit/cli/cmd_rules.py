@@ -26,13 +26,13 @@ def first_sentence(text: str) -> str:
 @click.option("--category", "-c", multiple=True, help="Only rules of this category (repeatable).")
 def command(fmt: str, category: tuple[str, ...]) -> None:
     """List every rule with its id, name, category and default severity."""
-    from audit import RULESET_VERSION, __version__
+    from audit import tool_record
     from audit.rules.base import all_rules
     from audit.rules.docs import render_markdown
 
     rules = [r for r in all_rules() if not category or r.category in category]
     if fmt == "json":
-        doc = {"version": 1, "tool": {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}, "rules": [r.describe() for r in rules]}
+        doc = {"version": 1, "tool": tool_record(), "rules": [r.describe() for r in rules]}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
         click.echo(render_markdown(rules), nl=False)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit import tool_record
 from audit.gating.errors import GatingError
 from audit.gating.fingerprint import fingerprint, fingerprints, needs_source
 
@@ -71,12 +72,6 @@ class Baseline:
     @property
     def base_dir(self) -> Path:
         return self.file.resolve().parent
-
-
-def _tool() -> dict[str, Any]:
-    from audit import RULESET_VERSION, __version__
-
-    return {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}
 
 
 def load(path: str | os.PathLike[str]) -> Baseline:
@@ -138,7 +133,7 @@ def dumps(entries: list[Entry], created: dt.datetime | None = None) -> str:
     when = (created or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
     doc = {
         "version": VERSION,
-        "tool": _tool(),
+        "tool": tool_record(),
         "created": when.isoformat(),
         "entries": [e.as_record() for e in sorted(entries, key=lambda e: (e.path, e.rule, e.fingerprint))],
     }

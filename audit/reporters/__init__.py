@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from audit import RULESET_VERSION, __version__
+from audit import tool_record
 
 
 @dataclass
@@ -40,7 +40,7 @@ class ReportOptions:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def tool(self) -> dict[str, Any]:
-        return {"name": "audit", "version": __version__, "ruleset": RULESET_VERSION}
+        return tool_record()
 
 
 class Reporter:
