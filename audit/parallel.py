@@ -73,38 +73,50 @@ def available_cpus() -> int:
 
 
 def cgroup_cpu_quota(proc_cgroup: str = "/proc/self/cgroup", root: str = "/sys/fs/cgroup") -> int | None:
-    """CPUs the control group of this process may use (its quota over its period, rounded
-    up), or None when it has no quota or none can be read. Reads cgroup v2 ``cpu.max`` and
-    cgroup v1 ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``, in the process's own group and
-    at the root of the hierarchy (which is the container's own group inside a container)."""
+    """CPUs the control group of this process may use (the smallest quota over its period,
+    rounded up, of its own group and the groups above it, up to the root of the hierarchy,
+    which is the container's own group inside a container), or None when none of them has a
+    quota or none can be read. Reads cgroup v2 ``cpu.max`` and cgroup v1 ``cpu.cfs_quota_us``
+    and ``cpu.cfs_period_us``."""
     try:
         with open(proc_cgroup, encoding="utf-8") as fh:
             lines = fh.read().splitlines()
     except OSError:
         return None
+    found: list[int] = []
     for line in lines:
         hierarchy, _, rest = line.partition(":")
         controllers, _, group = rest.partition(":")
-        group = group.strip().lstrip("/")
+        parts = [p for p in group.strip().split("/") if p]
         if hierarchy == "0" and not controllers:  # cgroup v2
-            for folder in (os.path.join(root, group), root):
-                try:
-                    with open(os.path.join(folder, "cpu.max"), encoding="utf-8") as fh:
-                        quota, _, period = fh.read().strip().partition(" ")
-                except OSError:
-                    continue
-                return _quota_cpus(quota, period)
-        elif "cpu" in controllers.split(","):  # cgroup v1
-            for folder in (os.path.join(root, controllers, group), os.path.join(root, controllers), os.path.join(root, "cpu")):
-                try:
-                    with open(os.path.join(folder, "cpu.cfs_quota_us"), encoding="utf-8") as fh:
-                        quota = fh.read().strip()
-                    with open(os.path.join(folder, "cpu.cfs_period_us"), encoding="utf-8") as fh:
-                        period = fh.read().strip()
-                except OSError:
-                    continue
-                return _quota_cpus(quota, period)
-    return None
+            tops = [root]
+        elif "cpu" in controllers.split(","):  # cgroup v1: the controller's own hierarchy
+            tops = [os.path.join(root, controllers)] + ([os.path.join(root, "cpu")] if controllers != "cpu" else [])
+        else:
+            continue
+        for top in tops:
+            # The group, then each group above it, then the top of the hierarchy.
+            for depth in range(len(parts), -1, -1):
+                cpus = _group_quota(os.path.join(top, *parts[:depth]), v2=hierarchy == "0" and not controllers)
+                if cpus is not None:
+                    found.append(cpus)
+    return min(found) if found else None
+
+
+def _group_quota(folder: str, v2: bool) -> int | None:
+    """The CPUs a quota in ``folder`` allows (None: no quota there, or none to read)."""
+    try:
+        if v2:
+            with open(os.path.join(folder, "cpu.max"), encoding="utf-8") as fh:
+                quota, _, period = fh.read().strip().partition(" ")
+        else:
+            with open(os.path.join(folder, "cpu.cfs_quota_us"), encoding="utf-8") as fh:
+                quota = fh.read().strip()
+            with open(os.path.join(folder, "cpu.cfs_period_us"), encoding="utf-8") as fh:
+                period = fh.read().strip()
+    except OSError:
+        return None
+    return _quota_cpus(quota, period)
 
 
 def _quota_cpus(quota: str, period: str) -> int | None:

@@ -232,6 +232,9 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
       "cpu,cpuacct/job/cpu.cfs_period_us": "100000\n"}, 4),                          # v1
     ({"cgroup": "1:cpu:/\n0::/\n", "cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
     ({"cgroup": "0::/\n"}, None),                                                   # nothing to read
+    ({"cgroup": "0::/ci.slice/job-1\n", "ci.slice/job-1/cpu.max": "max 100000\n",
+      "ci.slice/cpu.max": "300000 100000\n", "cpu.max": "max 100000\n"}, 3),         # v2, a quota on a parent group
+    ({"cgroup": "0::/a/b\n", "a/b/cpu.max": "400000 100000\n", "a/cpu.max": "200000 100000\n"}, 2),  # the smallest
 ])
 def test_cgroup_cpu_quota(tmp_path: Path, layout: dict[str, str], expected: int | None) -> None:
     root = tmp_path / "sys"
