@@ -93,6 +93,11 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "audit"
 
 
+def cache_folder(directory: str | os.PathLike[str] | None = None) -> Path:
+    """The cache folder: ``directory`` (``--cache-dir``) when given, else :func:`default_cache_dir`."""
+    return Path(directory) if directory is not None else default_cache_dir()
+
+
 def max_bytes_from_env() -> int:
     """The cache size bound in bytes (``AUDIT_CACHE_MAX_MB``, default 512)."""
     raw = os.environ.get("AUDIT_CACHE_MAX_MB", "")
@@ -329,7 +334,7 @@ class ResultCache:
         from audit.engine import FileResult
         from audit.model import Finding
 
-        self.root = Path(directory) if directory is not None else default_cache_dir()
+        self.root = cache_folder(directory)
         self.dir = self.root / f"v{SCHEMA}"
         self._dir_str = str(self.dir)
         self.cfg = cfg

@@ -11,9 +11,9 @@ from audit.cli.options import cache_dir_option, fail
 
 
 def _folder(cache_dir: str | None) -> Path:
-    from audit.cache import default_cache_dir
+    from audit.cache import cache_folder
 
-    return Path(cache_dir) if cache_dir else default_cache_dir()
+    return cache_folder(cache_dir)
 
 
 @click.group("cache")
