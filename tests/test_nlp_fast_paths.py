@@ -9,12 +9,14 @@ grades from shared sentence counts against a fresh computation.
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
-from audit.nlp import syllables, words
+from audit.nlp import engines, syllables, words
 from audit.readability import measure, metrics_for
 from audit.readers import parse
 
@@ -86,10 +88,39 @@ def test_ascii_text_gets_the_same_tokens_from_both_engines() -> None:
         for text in (body, "http://" + body, "www." + body):
             a = rng.randrange(len(text) + 1)
             b = rng.randrange(a, len(text) + 1)
-            assert words.tokenize(text, a, b) == [m.span() for m in words.WORD_RE.finditer(text, a, b)], (text, a, b)
+            assert words.tokenize(text, a, b) == [m.span() for m in words.regex_word_re().finditer(text, a, b)], (text, a, b)
     # U+001C..U+001F are whitespace for re but not for regex: such text keeps the regex engine.
     text = "http://a.org/x\x1cy z"
     assert [text[a:b] for a, b in words.tokenize(text)] == ["http://a.org/x\x1cy", "z"]
+
+
+def test_the_categories_decided_without_regex_are_classified_alike_by_both_engines() -> None:
+    # engines.agree() decides characters of these categories without asking regex: check every
+    # such character of Unicode on both engines, for \w, \s and \d.
+    import regex
+
+    classes = [(re.compile(k), regex.compile(k)) for k in (r"\w", r"\s", r"\d")]
+    checked = 0
+    for cp in range(0x80, sys.maxunicode + 1):
+        c = chr(cp)
+        if unicodedata.category(c) in engines.SAME_BY_CATEGORY:
+            checked += 1
+            for ours, theirs in classes:
+                assert (ours.match(c) is None) == (theirs.match(c) is None), (hex(cp), ours.pattern)
+    assert checked > 100_000
+    # Characters of the other categories can differ, and are tested one by one.
+    for c in ("\u0301", "½", "\u200d", "\x1c"):
+        assert not engines.agree("a" + c)
+
+
+def test_typographic_text_is_decided_without_importing_regex() -> None:
+    code = (
+        "import sys; from audit.nlp import engines, punkt, words; "
+        "t = 'Café “naïve” – said Peña… 5\u00a0mg — ok’s.'; "
+        "print(engines.agree(t), punkt.Punkt(()).span_tokenize(t) != [], words.tokenize(t) != [], 'regex' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["True", "True", "True", "False"]
 
 
 def test_unicode_text_gets_the_same_tokens_from_both_engines() -> None:
@@ -101,7 +132,7 @@ def test_unicode_text_gets_the_same_tokens_from_both_engines() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(30)))
         a = rng.randrange(len(text) + 1)
         b = rng.randrange(a, len(text) + 1)
-        expected = [m.span() for m in words.WORD_RE.finditer(text, a, b)]
+        expected = [m.span() for m in words.regex_word_re().finditer(text, a, b)]
         assert words.tokenize(text, a, b) == expected, (text, a, b)
         assert words.tokenize(text, a, b) == expected  # again, through the remembered choice
-    assert "\u0301" in words._DISAGREE and "é" in words._AGREE
+    assert "\u0301" in engines._DISAGREE and "é" in engines._AGREE

@@ -39,8 +39,12 @@ PIECES = [
     '"', "'", "“", "”", "‘", "’", "«", "»", "(", ")", "[", "]", "{", "}", "*", "@", "&", "#", "`",
     # glued forms
     'end."', "end.)", "end.”", "(Sent.)", "word.Next", "e.g.,", "U.S.'s",
+    # characters the re and regex engines classify differently (a combining accent is a word
+    # character for regex only), which make the text go to the regex engine
+    "cafe\u0301.", "Cafe\u0301", "\u0301.",
 ]
-SEPARATORS = [" ", " ", " ", "", "\n", "\n\n", "  ", "\t", "\u00a0", " \n ", "\r\n", "\x0b", "\x0c"]
+#: U+001C is white space for re but not for regex.
+SEPARATORS = [" ", " ", " ", "", "\n", "\n\n", "  ", "\t", "\u00a0", " \n ", "\r\n", "\x0b", "\x0c", "\x1c"]
 
 
 def _pair(params: dict) -> tuple[Punkt, object]:
@@ -85,6 +89,14 @@ def test_generated_text_gets_the_references_spans(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from(list("aZ9 .?!\n\"')(]-,;:…٣")), max_size=40))
 def test_arbitrary_punctuation_gets_the_references_spans(text: str) -> None:
     _assert_same(text)
+
+
+def test_text_goes_to_the_regex_engine_only_when_the_engines_disagree_on_it() -> None:
+    assert punkt._patterns_for("Dr. Smith came. He left.") is punkt._RE
+    assert punkt._patterns_for("Café crème. Très bien.") is punkt._RE
+    for text in ("Cafe\u0301. He left.", "He left.\x1cShe came."):
+        assert punkt._patterns_for(text) is punkt._regex_patterns()
+        _assert_same(text)
 
 
 def _corpus_texts() -> list[str]:

