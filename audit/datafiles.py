@@ -8,9 +8,4 @@ from importlib import resources
 def data_lines(family: str, name: str) -> list[str]:
     """Stripped lines of ``audit/data/<family>/<name>``, without blank lines and ``#`` comments."""
     text = resources.files("audit").joinpath("data", family, name).read_text(encoding="utf-8")
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+    return [line for line in map(str.strip, text.splitlines()) if line and line[0] != "#"]

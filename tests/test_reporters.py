@@ -580,3 +580,22 @@ def test_write_streamed_is_what_json_dumps_writes(head, items, tail):
     out = io.StringIO()
     write_streamed(out, head, "files", iter(items), lambda: tail)
     assert out.getvalue() == json.dumps({**head, "files": items, **tail}, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_paths_are_made_relative_to_the_root_as_written_or_through_symbolic_links(tmp_path, monkeypatch):
+    from audit.reporters._common import display_relative, repo_relative
+
+    real = tmp_path / "real"
+    (real / "docs").mkdir(parents=True)
+    (real / "docs" / "a.md").write_text("x", encoding="utf-8")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    assert repo_relative(str(real / "docs" / "a.md"), real) == "docs/a.md"
+    assert repo_relative("real/docs/a.md", real) == "docs/a.md"  # relative to the working directory
+    # Written through a link to the root: only resolving the links shows it is inside.
+    assert repo_relative(str(link / "docs" / "a.md"), real) == "docs/a.md"
+    assert repo_relative(str(real / "docs" / "a.md"), link) == "docs/a.md"
+    assert repo_relative(str(tmp_path / "elsewhere.md"), real) is None
+    assert repo_relative("<stdin>", real) is None
+    assert display_relative(str(tmp_path / "elsewhere.md"), real) == str(tmp_path / "elsewhere.md")

@@ -7,7 +7,7 @@ Nothing here writes output; each format module turns the same
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -40,16 +40,19 @@ def repo_relative(path: str, root: Path | str) -> str | None:
 @lru_cache(maxsize=4096)
 def _repo_relative(path: str, root: Path | str, cwd: str) -> str | None:
     """:func:`repo_relative` for a path in working directory ``cwd``."""
-    for absolute, base in (
-        (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
-        (Path(path).resolve(), Path(root).resolve()),
-    ):
+    # As written first; resolving symbolic links (system calls) only when that is outside root.
+    for absolute, base in _candidates(path, root):
         try:
             rel = absolute.relative_to(base)
         except ValueError:
             continue
         return PurePosixPath(*rel.parts).as_posix() if rel.parts else None
     return None
+
+
+def _candidates(path: str, root: Path | str) -> Iterator[tuple[Path, Path]]:
+    yield Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    yield Path(path).resolve(), Path(root).resolve()
 
 
 def display_relative(path: str, root: Path | str) -> str:
