@@ -47,8 +47,11 @@ def report(tmp_path_factory):
         (root / "articles" / "long.md").write_text(
             "# Long\n\nBuy now.\n\n" + filler + "\n\nAt the very end, a MIRACLE and Buy now.\n", encoding="utf-8")
         mp.chdir(root)
-        res = CliRunner().invoke(__import__("audit.cli", fromlist=["cli"]).cli, ["report", "articles", "-o", "out"],
-                                 catch_exceptions=False)
+        cli = __import__("audit.cli", fromlist=["cli"]).cli
+        res = CliRunner().invoke(cli, ["report", "articles", "-o", "out"], catch_exceptions=False)
+        assert res.exit_code == 1, res.output
+        # The same report split into pages of one article.
+        res = CliRunner().invoke(cli, ["report", "articles", "-o", "split", "--page-size", "1"], catch_exceptions=False)
         assert res.exit_code == 1, res.output
         yield root / "out" / "index.html"
     finally:
@@ -63,8 +66,7 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, report):
+def _open(browser, url: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
     pg = context.new_page()
     problems: list[str] = []
@@ -79,9 +81,23 @@ def page(browser, report):
 
     pg.on("dialog", on_dialog)
     pg.on("request", lambda r: requests.append(r.url))
-    pg.goto(report.as_uri())
+    pg.goto(url)
     pg.wait_for_load_state("load")
     pg.problems, pg.dialogs, pg.requests = problems, dialogs, requests
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, report):
+    context, pg = _open(browser, report.as_uri())
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def split_page(browser, report):
+    """The split report's second page (the long article)."""
+    context, pg = _open(browser, (report.parent.parent / "split" / "index-0002.html").as_uri())
     yield pg
     context.close()
 
@@ -164,3 +180,31 @@ def mark_in_view(page, mark) -> bool:
     box = mark.bounding_box()
     height = page.evaluate("window.innerHeight")
     return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+
+
+def test_a_page_of_a_split_report_works_on_its_own(split_page, report):
+    page = split_page
+    page.wait_for_timeout(200)
+    assert page.problems == [] and page.dialogs == []
+    assert [u for u in page.requests if not u.startswith(("file:", "data:"))] == []
+    # Its filters count and hide its own findings.
+    total = page.locator("li.finding").count()
+    assert total > 0 and page.locator("#a2 li.finding").count() == total
+    assert page.locator("#filter-count").inner_text() == f"Showing {total} of {total} findings"
+    page.locator('input[name="cat"][value="promotion"]').uncheck()
+    assert page.locator("li.finding.k-promotion:visible").count() == 0
+    page.locator('input[name="cat"][value="promotion"]').check()
+    # Clicking a finding still scrolls to its highlight, and the page links back to the overview.
+    link = page.locator("#a2 li.finding a.jump").last
+    mark = page.locator(f'mark.hl[data-f~="{link.get_attribute("data-f")}"]').first
+    link.click()
+    page.wait_for_timeout(100)
+    assert mark_in_view(page, mark)
+    page.locator("header .pager a", has_text="Overview").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/split/index.html")
+    # From the overview, an article's row opens its page at the article.
+    page.locator("table.articles-table a", has_text="articles/long.md").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/split/index-0002.html#a2")
+    assert page.locator("#a2").is_visible()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -211,3 +214,104 @@ def test_claims_inventory_follows_each_files_settings(tmp_path, monkeypatch, job
     trusted, other = page.split('<section class="article"')[1:]
     assert '<span class="support s-cited">' in trusted and '<span class="support s-cited">' not in other
     assert '<span class="support s-named">' in other
+
+
+# -- a report split into pages --------------------------------------------------------------------
+
+
+def _article_sections(html: str) -> list[str]:
+    return re.findall(r'<section class="article" id="a\d+".*?</section>\n', html, re.DOTALL)
+
+
+def _pages(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("index-*.html"))
+
+
+@pytest.fixture
+def five(project):
+    for name in ("a", "b", "c"):
+        (project / "articles" / f"{name}.md").write_text(f"# {name}\n\nA MIRACLE cure, {name}.\n", encoding="utf-8")
+    return project
+
+
+def test_a_large_report_is_split_into_pages_with_the_same_articles(five):
+    res = invoke("report", "articles", "-o", "out", "--page-size", "2")
+    assert res.exit_code == 1, res.output
+    out = five / "out"
+    assert _pages(out) == ["index-0001.html", "index-0002.html", "index-0003.html"]
+    assert f"wrote {Path('out') / 'index-0001.html'} to {Path('out') / 'index-0003.html'} (3 pages of articles)" in res.output
+    assert invoke("report", "articles", "-o", "single", "--page-size", "0").exit_code == 1
+    assert _pages(five / "single") == []
+    single = (five / "single" / "index.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    pages = [(out / name).read_text(encoding="utf-8") for name in _pages(out)]
+    # The pages hold the one-page report's article sections, two by two, unchanged.
+    sections = _article_sections(single)
+    assert len(sections) == 5
+    assert [_article_sections(p) for p in pages] == [sections[0:2], sections[2:4], sections[4:5]]
+    assert _article_sections(index) == []
+    # The overview keeps every row, each linking to its article's page, and every input hash.
+    assert re.findall(r'<td data-sort="[^"]*"><a href="([^"]+)">', index) == [
+        "index-0001.html#a1", "index-0001.html#a2", "index-0002.html#a3", "index-0002.html#a4", "index-0003.html#a5"]
+    assert re.findall(r'<td data-sort="[^"]*"><a href="([^"]+)">', single) == [f"#a{i}" for i in range(1, 6)]
+    assert index.count('<td class="hash">') == single.count('<td class="hash">') == 5
+    assert [re.search(r'<li><a href="(index-\d+\.html)">Articles (\d+)–(\d+)</a>', index[m.start():]).groups()
+            for m in re.finditer(r'<li><a href="index-', index)] == [
+        ("index-0001.html", "1", "2"), ("index-0002.html", "3", "4"), ("index-0003.html", "5", "5")]
+    assert 'id="audit-data">{"findings":{}}</script>' in index and 'id="filters"' not in index
+    for k, page in enumerate(pages, start=1):
+        # Each page is as self-contained as the one-page report, with its own findings' data.
+        assert page.count("<script") == 2 and "Content-Security-Policy" in page and 'id="filters"' in page
+        script = re.search(r"<script>(.*?)</script>", page, re.DOTALL).group(1)
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        assert f"script-src 'sha256-{digest}'" in page
+        data = json.loads(re.search(r'id="audit-data">(.*?)</script>', page, re.DOTALL).group(1))
+        shown = set(re.findall(r'<li class="finding[^"]*" id="f(\d+)"', page))
+        assert set(data["findings"]) == shown and shown
+        assert ('rel="prev"' in page) == (k > 1) and ('rel="next"' in page) == (k < 3)
+        assert 'href="index.html"' in page
+
+
+def test_pages_of_an_earlier_report_are_removed_and_other_files_kept(five):
+    out = five / "out"
+    assert invoke("report", "articles", "-o", "out", "--page-size", "2").exit_code == 1
+    (out / "index-notes.html").write_text("mine", encoding="utf-8")
+    (out / "index-1.html").write_text("mine too", encoding="utf-8")
+    assert invoke("report", "articles", "-o", "out", "--page-size", "4").exit_code == 1
+    assert _pages(out) == ["index-0001.html", "index-0002.html", "index-1.html", "index-notes.html"]
+    assert invoke("report", "articles", "-o", "out").exit_code == 1  # 5 articles: one page
+    assert _pages(out) == ["index-1.html", "index-notes.html"]
+    assert len(_article_sections((out / "index.html").read_text(encoding="utf-8"))) == 5
+
+
+def test_a_failed_split_report_leaves_the_previous_pages_intact(five, monkeypatch):
+    assert invoke("report", "articles", "-o", "out", "--page-size", "2").exit_code == 1
+    before = {p.name: p.read_bytes() for p in (five / "out").iterdir()}
+    (five / "articles" / "a.md").write_text("# a\n\nChanged, and a MIRACLE.\n", encoding="utf-8")
+    from audit.reporters import html
+
+    real_end = html.Reporter.end
+
+    def boom(self, summary):
+        real_end(self, summary)  # the last page is written, then something else fails
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr(html.Reporter, "end", boom)
+    res = CliRunner().invoke(cli, ["report", "articles", "-o", "out", "--page-size", "1"])
+    assert res.exit_code == 2 and "left unchanged" in res.output
+    assert {p.name: p.read_bytes() for p in (five / "out").iterdir()} == before  # no temporary file either
+
+
+def test_a_symlink_in_a_pages_place_is_replaced_not_written_through(five):
+    outside = five / "outside.html"
+    outside.write_text("not a report", encoding="utf-8")
+    (five / "out").mkdir()
+    (five / "out" / "index-0002.html").symlink_to(outside)
+    assert invoke("report", "articles", "-o", "out", "--page-size", "2").exit_code == 1
+    assert outside.read_text(encoding="utf-8") == "not a report"
+    assert not (five / "out" / "index-0002.html").is_symlink()
+    assert "<section class=\"article\"" in (five / "out" / "index-0002.html").read_text(encoding="utf-8")
+
+
+def test_the_page_size_must_be_a_count(project):
+    assert invoke("report", "articles", "-o", "out", "--page-size", "-1").exit_code == 2

@@ -214,3 +214,38 @@ def test_long_matches_are_cut_in_the_findings_list():
         shown[n] = re.search(r'<p class="match">“(x*…?)”</p>', page).group(1)
     assert shown[165] == "x" * 165
     assert shown[166] == "x" * 159 + "…"
+
+
+def test_many_articles_get_a_histogram_of_grades_instead_of_a_bar_each(monkeypatch):
+    from audit.reporters import html
+
+    grades = [6.2, 7.9, 8.0, 11.5, 11.9, 14.0, None]
+    results = []
+    for i, g in enumerate(grades):
+        doc = document("Some words here.\n", path=f"drafts/{i}.md")
+        results.append(result(doc, [], readability={"words": 3} | ({} if g is None else {"smog_index": g})))
+    monkeypatch.setattr(html, "CHART_BARS_MAX", 5)
+    page = render("html", results, readability_metric="smog_index", readability_target=8.0)
+    svg = re.search(r"<svg.*?</svg>", page, re.DOTALL).group(0)
+    # One column per whole grade from the lowest to the highest (the target inside), each saying
+    # how many articles have a grade in it; no column per article, no link.
+    titles = re.findall(r"<title>smog index (\d+) to under (\d+): (\d+) articles?</title>", svg)
+    assert [(int(a), int(c)) for a, _, c in titles] == [(6, 1), (7, 1), (8, 1), (9, 0), (10, 0), (11, 2), (12, 0), (13, 0), (14, 1)]
+    assert "<a " not in svg and "1 article has no score" in page
+    assert "how many of the 6 articles have each smog index score" in page
+    # Up to the limit, one bar per article, each linking to its article.
+    monkeypatch.setattr(html, "CHART_BARS_MAX", 6)
+    page = render("html", results, readability_metric="smog_index", readability_target=8.0)
+    svg = re.search(r"<svg.*?</svg>", page, re.DOTALL).group(0)
+    assert sorted(re.findall(r'<a href="#(a\d+)">', svg)) == [f"a{i}" for i in range(1, 7)]
+
+
+def test_histogram_columns_stay_few_for_wide_scales():
+    from audit.reporters import html
+
+    values = [-40.0 + k * 0.75 for k in range(200)]  # Flesch reading ease, -40 to 109.25
+    chart = html._histogram(values, "flesch_reading_ease", 60.0, 0)
+    bars = list(chart["bars"])
+    assert len(bars) <= html.HISTOGRAM_BINS and sum(b["count"] for b in bars) == 200
+    # Easier than the target is good on this scale: the columns above 60 are not "over".
+    assert all(not b["over"] for b in bars if b["x"] > chart["tx"]) and any(b["over"] for b in bars)

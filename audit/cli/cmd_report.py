@@ -37,6 +37,10 @@ ARTEFACTS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Articles per page of the HTML report (``--page-size``).
+PAGE_SIZE = 200
+
+
 def output_folder(path: str) -> Path:
     """The report folder, created if needed; a usage error (exit 2) if it cannot be."""
     folder = Path(path)
@@ -64,7 +68,7 @@ def target(folder: Path, name: str) -> Path:
 
 def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: list[str], ignore: list[str],
                   fail_on: str, gate: Any = None, progress: Any = None, debug: bool = False, jobs: int = 1,
-                  cache: Any = None, executor: Any = None) -> Any:
+                  cache: Any = None, executor: Any = None, page_size: int = PAGE_SIZE) -> Any:
     """Check ``inputs`` once and write every artefact into ``folder``; return the summary.
 
     Each file is written to a temporary file beside its target and renamed over
@@ -73,21 +77,32 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
     baselines, waivers) or None. With ``jobs`` above 1 the files are checked in
     that many worker processes; with a ``cache`` (:class:`audit.cache.ResultCache`)
     unchanged files are served from it; with an ``executor`` (Dask) the files are checked
-    on its cluster. The reports are the same.
+    on its cluster. The reports are the same. An HTML report of more than ``page_size``
+    articles (0: no limit) is split into ``index.html`` and pages ``index-NNNN.html``;
+    the pages of an earlier report that this one does not have are removed.
     """
     import importlib
 
     from audit.engine import execute
     from audit.reporters import atomic_writer
+    from audit.reporters.html import PageFiles
 
-    with contextlib.ExitStack() as stack:
-        reporters: list[Any] = [gate] if gate is not None else []
-        for name, (module, cls) in ARTEFACTS.items():
-            out = stack.enter_context(atomic_writer(target(folder, name), devices=False))
-            reporters.append(getattr(importlib.import_module(f"audit.reporters.{module}"), cls)(out, options))
-        hooks = gate if gate is not None else ()
-        return execute(inputs, cfg, reporters, select, ignore, fail_on, postprocess=hooks, progress=progress, debug=debug,
-                       run_options={"jobs": jobs, "cache": cache, "executor": executor})
+    pages = PageFiles(folder)
+    options.extra.update({"pages": pages, "page_size": page_size})
+    try:
+        with contextlib.ExitStack() as stack:
+            reporters: list[Any] = [gate] if gate is not None else []
+            for name, (module, cls) in ARTEFACTS.items():
+                out = stack.enter_context(atomic_writer(target(folder, name), devices=False))
+                reporters.append(getattr(importlib.import_module(f"audit.reporters.{module}"), cls)(out, options))
+            hooks = gate if gate is not None else ()
+            summary = execute(inputs, cfg, reporters, select, ignore, fail_on, postprocess=hooks, progress=progress,
+                              debug=debug, run_options={"jobs": jobs, "cache": cache, "executor": executor})
+    except BaseException:
+        pages.discard()
+        raise
+    pages.commit()
+    return summary
 
 
 @click.command("report")
@@ -98,15 +113,19 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False), metavar="FILE", help="Count only findings not recorded in this baseline; default: config's baseline.")
 @click.option("--waivers", "waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Accept findings listed in this waiver file; default: config's waivers.")
 @click.option("--title", default=None, metavar="TEXT", help="Title of the HTML report.")
+@click.option("--page-size", "page_size", type=click.IntRange(min=0), default=PAGE_SIZE, show_default=True, metavar="N",
+              help="Articles per page of the HTML report: a larger corpus gets an overview (index.html) and pages index-0001.html, ... beside it. 0: always one page.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @jobs_option("The reports are identical.")
 @cache_options
 @executor_options
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, no_progress: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, page_size: int, no_progress: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
     """Write the review reports for PATHS from one run.
 
     \b
     DIR/index.html      self-contained HTML report for editors and reviewers
+                        (over --page-size articles: the overview, with the
+                        articles on pages DIR/index-0001.html, ...)
     DIR/findings.json   the `audit check --format json` output
     DIR/findings.sarif  SARIF 2.1.0 for code-scanning dashboards
     DIR/claims.csv      the claims inventory, one row per claim
@@ -156,7 +175,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, executor, scheduler)
     try:
         summary = write_reports(inputs, cfg, folder, opts, sel, ign, threshold, gate, progress, debug, run_opts["jobs"],
-                                run_opts["cache"], run_opts["executor"])
+                                run_opts["cache"], run_opts["executor"], page_size)
     except OSError as e:
         fail(f"cannot write the reports in {folder} ({e.strerror or e}); existing reports were left unchanged")
         raise  # unreachable
@@ -181,6 +200,9 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     )
     for name in ARTEFACTS:
         click.echo(f"wrote {folder / name}")
+    pages = opts.extra["pages"].written
+    if pages:
+        click.echo(f"wrote {folder / pages[0]} to {folder / pages[-1]} ({len(pages)} pages of articles)")
     for line in gate.lines() if gate.active else ():
         click.echo(line, err=True)
     sys.exit(summary.exit_code)

@@ -8,6 +8,13 @@ with every finding highlighted in place, the findings beside it (click one to
 jump to its highlight), the article's claims inventory, and provenance for the
 record (tool and rule-set versions, config hash, time, SHA-256 of every input).
 
+A large report can be split into pages (``audit report --page-size N``): then
+``index.html`` holds the overview, the table of every article and the
+provenance, and each ``index-NNNN.html`` beside it holds up to N articles with
+their own filters, each page as self-contained as a one-page report. Whether a
+report is split is known once article N + 1 arrives, so the overview rows of
+the first page's articles wait in memory (a few numbers each) until then.
+
 The page is streamed: each article's row in the overview table, its section,
 its findings' data for the script and its row in the table of hashes are
 rendered as its file arrives, each into an :class:`audit.reporters.Spool`, and
@@ -23,27 +30,46 @@ script (by hash), so markup in a draft is shown as text and never runs.
 
 Options read from ``ReportOptions.extra``: ``settings_for`` (path -> Settings,
 for the claims inventory), ``readability_metric``, ``readability_target``,
-``title``, ``command_line`` and ``debug``.
+``title``, ``command_line``, ``debug``, and ``pages`` (a :class:`PageFiles`) with
+``page_size`` for a report that may be split into pages.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from audit.model import CATEGORIES, SEVERITIES, SEVERITY_RANK
 from audit.reporters import Reporter as Base
 from audit.reporters import Spool
-from audit.reporters._common import ClaimsUnavailable, InventoryError, claims_inventory, display_relative, document_source
+from audit.reporters._common import (
+    ClaimsUnavailable,
+    InventoryError,
+    claims_inventory,
+    display_relative,
+    document_source,
+)
 
 SUPPORT_LEVELS = ("none", "vague", "named", "cited")
 SUPPORT_LABEL = {"none": "Unsupported", "vague": "Vague", "named": "Named source", "cited": "Cited"}
 SEVERITY_LABEL = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 CHART_LABELLED_MAX = 60
+#: Above this many scored articles the chart shows how many articles have each grade
+#: (a histogram) instead of one bar per article.
+CHART_BARS_MAX = 1000
+#: At most this many columns in the histogram.
+HISTOGRAM_BINS = 30
 #: The spooled parts of the page, in page order: (template variable, comment that stands
 #: where the part goes while the page around it is rendered; markup the page's text cannot
 #: contain, since every value it shows is escaped).
@@ -53,6 +79,87 @@ _PARTS = (
     ("article_hashes", "<!--audit:hashes-->"),
     ("data", "<!--audit:data-->"),
 )
+
+
+#: The parts of a page of articles of a split report, spooled like :data:`_PARTS`.
+_PAGE_PARTS = (
+    ("articles_html", "<!--audit:articles-->"),
+    ("data", "<!--audit:data-->"),
+)
+#: File names of the pages of a split report, beside ``index.html``.
+_PAGE_NAME = re.compile(r"index-\d{4,}\.html")
+#: The fields of an article that its row in the overview table shows.
+_ROW_FIELDS = ("anchor", "path", "words", "grade", "counts", "by_support", "promotion")
+
+
+def page_name(number: int) -> str:
+    """The file name of page ``number`` (from 1) of a split report."""
+    return f"index-{number:04d}.html"
+
+
+class PageFiles:
+    """The pages of a split HTML report, in the report folder beside ``index.html``.
+
+    Each page is written to a temporary file there as the run goes; :meth:`commit`,
+    called once the whole run has succeeded, renames them over their targets and
+    removes the pages of an earlier, longer report (every ``index-NNNN.html`` this run
+    did not write), and :meth:`discard` removes the temporary files instead. A
+    symbolic link in a page's place is replaced, never written through.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._written: list[tuple[str, Path]] = []
+        #: The names of the pages put in place by :meth:`commit`, in order.
+        self.written: list[str] = []
+
+    @contextlib.contextmanager
+    def open(self, name: str) -> Iterator[IO[str]]:
+        """A file to write page ``name`` (a :func:`page_name`) to."""
+        if not _PAGE_NAME.fullmatch(name):
+            raise ValueError(f"not a page name: {name!r}")
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        self._written.append((name, Path(tmp)))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+
+    def commit(self) -> None:
+        """Put the pages written in place and remove older pages."""
+        names = set()
+        for name, tmp in self._written:
+            os.replace(tmp, self.folder / name)
+            names.add(name)
+            self.written.append(name)
+        self._written = []
+        for entry in os.scandir(self.folder):
+            if _PAGE_NAME.fullmatch(entry.name) and entry.name not in names:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+    def discard(self) -> None:
+        """Remove the pages written (the run failed): earlier pages stay as they were."""
+        for _, tmp in self._written:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._written = []
+
+
+def _write_parts(chunks: Iterable[str], parts: tuple[tuple[str, str], ...], spools: dict[str, Spool], out: IO[str]) -> None:
+    """Write ``chunks`` to ``out`` with each spool of ``parts`` in place of its comment."""
+    pending = iter(parts)
+    name, mark = next(pending)
+    for chunk in chunks:
+        while mark and mark in chunk:
+            before, chunk = chunk.split(mark, 1)
+            out.write(before)
+            spools[name].copy_to(out)
+            name, mark = next(pending, ("", ""))
+        out.write(chunk)
+    if mark:
+        raise RuntimeError(f"the report template has no place for {name}")
 
 
 def safe_json(obj: Any) -> str:
@@ -217,14 +324,17 @@ def _claim_row(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _chart(points: list[tuple[str, float | None]], metric: str, target: float) -> dict[str, Any]:
+def _chart(points: list[tuple[str, float | None]], metric: str, target: float, href: Any = "#a{}".format) -> dict[str, Any]:
     """Geometry of the readability chart: one bar per article with a grade against the target line.
 
     ``points`` holds each article's ``(path, grade or None)`` in page order (article ``i``,
-    from 1, has the anchor ``a<i>``). The bars are generated as the page is written.
+    from 1, has the anchor ``a<i>``; ``href(i)`` links to it). The bars are generated as the
+    page is written.
     """
     higher_is_easier = metric == "flesch_reading_ease"
     pts = [(i, path, v) for i, (path, v) in enumerate(points, start=1) if v is not None]
+    if len(pts) > CHART_BARS_MAX:
+        return _histogram([v for _, _, v in pts], metric, target, len(points) - len(pts))
     pts.sort(key=lambda ipv: (-ipv[2] if not higher_is_easier else ipv[2], ipv[1]))
     top = max(max((v for _, _, v in pts), default=0.0), target, 1.0) * 1.1
     width, label_w = 760, 230
@@ -247,16 +357,78 @@ def _chart(points: list[tuple[str, float | None]], metric: str, target: float) -
                 w = max(1.0, plot_w * v / top)
                 label = path if len(path) <= 34 else "…" + path[-33:]
                 yield {"x": label_w, "y": 8 + k * row, "w": round(w, 1), "h": row - 8, "label": label, "path": path,
-                       "value": v, "anchor": f"a{i}", "over": over, "ty": 8 + k * row + row / 2 - 2}
+                       "value": v, "href": href(i), "over": over, "ty": 8 + k * row + row / 2 - 2}
             else:
                 h = max(1.0, 150 * v / top)
                 yield {"x": round(30 + k * col, 2), "y": round(170 - h, 1), "w": round(max(1.0, col - 1), 2), "h": round(h, 1),
-                       "label": "", "path": path, "value": v, "anchor": f"a{i}", "over": over}
+                       "label": "", "path": path, "value": v, "href": href(i), "over": over}
 
-    return {"labelled": labelled, "bars": bars(), "count": len(pts), "width": width, "height": height, "target": target,
+    return {"histogram": False, "labelled": labelled, "bars": bars(), "count": len(pts), "width": width, "height": height, "target": target,
             "tx": round(tx, 1), "metric": metric, "missing": len(points) - len(pts),
             "plot_end": label_w + plot_w if labelled else width - 30}
 
+
+
+def _histogram(values: list[float], metric: str, target: float, missing: int) -> dict[str, Any]:
+    """Geometry of the readability chart for many articles: how many have each grade, in at
+    most :data:`HISTOGRAM_BINS` columns of equal width (whole grades), against the target."""
+    higher_is_easier = metric == "flesch_reading_ease"
+    # The target is inside the range, so that its line stands where it belongs.
+    low, high = math.floor(min(min(values), target)), math.floor(max(max(values), target)) + 1
+    step = max(1, math.ceil((high - low) / HISTOGRAM_BINS))
+    n = math.ceil((high - low) / step)
+    counts = [0] * n
+    for v in values:
+        counts[min(n - 1, int((v - low) // step))] += 1
+    width, left, right, base = 760, 50, 20, 170
+    col = (width - left - right) / n
+    top = max(counts)
+
+    def bars() -> Any:
+        for k, count in enumerate(counts):
+            a, b = low + k * step, low + (k + 1) * step
+            mid = (a + b) / 2
+            h = 150 * count / top if count else 0.0
+            span = f"{a}" if step == 1 else f"{a}–{b - 1}"
+            yield {"x": round(left + k * col + 1, 2), "y": round(base - h, 1), "w": round(max(1.0, col - 2), 2), "h": round(h, 1),
+                   "count": count, "range": f"{a} to under {b}", "label": span, "lx": round(left + (k + 0.5) * col, 1),
+                   "over": mid < target if higher_is_easier else mid > target}
+
+    return {"histogram": True, "labelled": False, "bars": bars(), "count": len(values), "width": width, "height": 200,
+            "target": target, "tx": round(min(max(left + (target - low) / step * col, left), width - right), 1), "metric": metric,
+            "missing": missing, "plot_end": width - right, "top": top, "left": left, "label_every": max(1, math.ceil(n / 15))}
+
+
+class _Scope:
+    """What the filter bar of a page needs to know of the findings on it, and the page's
+    place in the report (with ``spooled``: the page's spooled articles and data)."""
+
+    def __init__(self, spooled: bool = True) -> None:
+        self.rules: dict[str, str] = {}
+        self.categories: set[str] = set()
+        self.any_suppressed = False
+        #: Open findings by severity.
+        self.by_severity = dict.fromkeys(SEVERITIES, 0)
+        self.findings = 0
+        self.first = self.last = 0
+        self.first_path = self.last_path = ""
+        self.spools = {name: Spool() for name, _ in _PAGE_PARTS} if spooled else {}
+
+    def add(self, f: Any) -> None:
+        self.rules.setdefault(f.rule, f.name)
+        self.categories.add(f.category)
+        self.findings += 1
+        if f.status == "open":
+            self.by_severity[f.severity] = self.by_severity.get(f.severity, 0) + 1
+        else:
+            self.any_suppressed = True
+
+    def filter_categories(self) -> list[str]:
+        return sorted(self.categories, key=lambda c: (c not in CATEGORIES, CATEGORIES.index(c) if c in CATEGORIES else 0, c))
+
+    def close(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
 
 
 class Reporter(Base):
@@ -267,17 +439,25 @@ class Reporter(Base):
     def begin(self) -> None:
         #: The chart's point of each article: ``(path, grade or None)`` (its anchor is ``a<index + 1>``).
         self._points: list[tuple[str, float | None]] = []
-        self._spools = {name: Spool() for name, _ in _PARTS}
-        self._data = self._spools["data"]
+        #: The overview's spools; the articles and their data go to the current page's.
+        self._spools = {name: Spool() for name in ("article_rows", "article_hashes")}
         self._next_id = 0
         self._claims_note: str | None = None
-        self._rules: dict[str, str] = {}
-        self._categories: set[str] = set()
-        self._any_suppressed = False
+        #: The whole report's findings, and the current page's (the same in a one-page report).
+        self._all = _Scope(spooled=False)
+        self._page = _Scope()
+        self._pages: PageFiles | None = self.options.extra.get("pages")
+        self._page_size = int(self.options.extra.get("page_size") or 0) if self._pages is not None else 0
+        #: Whether the report is split into pages: known when the article after the first page's arrives.
+        self._split = False
+        #: The overview rows of the first page's articles while that is not known.
+        self._pending_rows: list[dict[str, Any]] = []
+        #: The pages written: name, articles and findings (for the overview's list).
+        self._page_list: list[dict[str, Any]] = []
         self._claims_totals = dict.fromkeys(SUPPORT_LEVELS, 0)
         self._started = datetime.now(timezone.utc)
         self._env = self._environment()
-        #: Spool name -> the template of one article's part in it.
+        #: The template of one article's part in each spool.
         self._article_templates = {
             name: self._env.get_template(file) for name, file in (
                 ("article_rows", "article_row.html.j2"), ("articles_html", "article.html.j2"), ("article_hashes", "article_hash.html.j2"),
@@ -305,8 +485,26 @@ class Reporter(Base):
             why = str(e) if isinstance(e, InventoryError) else f"{type(e).__name__}: {e}"  # (built in a worker)
             return None, f"The claims inventory could not be built for this file ({why})."
 
+    def _href(self, idx: int) -> str:
+        """The link to article ``idx`` (from 1), from the overview."""
+        if not self._split:
+            return f"#a{idx}"
+        return f"{page_name((idx - 1) // self._page_size + 1)}#a{idx}"
+
+    def _row(self, row: dict[str, Any]) -> None:
+        row["href"] = self._href(int(row["anchor"][1:]))
+        self._spools["article_rows"].write(self._article_templates["article_rows"].render(a=row, **self._article_context) + "\n")
+
     def file(self, result: Any) -> None:
         idx = len(self._points) + 1
+        if self._page_size and idx > 1 and (idx - 1) % self._page_size == 0:
+            if not self._split:
+                # The report does not fit on one page: the rows held back can link to page 1 now.
+                self._split = True
+                for row in self._pending_rows:
+                    self._row(row)
+                self._pending_rows = []
+            self._flush_page(last=False)
         anchor = f"a{idx}"
         path = display_relative(result.path, self.options.root)
         metric = self.options.extra.get("readability_metric", "smog_index")
@@ -317,10 +515,10 @@ class Reporter(Base):
         spans = []
         data: list[str] = []
         counts = dict.fromkeys(SEVERITIES, 0)
+        page = self._page
         for f in findings:
             fid = self._next_id
             self._next_id += 1
-            self._rules.setdefault(f.rule, f.name)
             rec = {
                 "id": fid, "rule": f.rule, "name": f.name, "category": f.category, "severity": f.severity,
                 "message": f.message, "fix": f.fix or "", "line": f.line, "column": f.column,
@@ -336,11 +534,11 @@ class Reporter(Base):
                 "r": f.rule, "n": f.name, "c": f.category, "s": f.severity, "m": f.message,
                 "x": f.fix or "", "l": f.line, "k": f.column, "st": f.status,
             }))
-            self._categories.add(f.category)
-            if f.status != "open":
-                self._any_suppressed = True
+            self._all.add(f)
+            page.add(f)
         if data:
-            self._data.write(("," if self._data.used else "") + ",".join(data))
+            spool = page.spools["data"]
+            spool.write(("," if spool.used else "") + ",".join(data))
         source_html = None if source is None else _source_html(anchor, source, spans, {r["id"]: r for r in recs})
         claims, claims_error = self._claims(result)
         summary = result.extras.get("claims") or {}
@@ -366,9 +564,17 @@ class Reporter(Base):
             "claims_total": summary.get("total", sum(by_support.values()) if by_support else None),
             "by_support": by_support, "promotion": _number(promotion.get("score")),
         }
-        for name, template in self._article_templates.items():
-            # (A template's final line break is dropped when it is loaded.)
-            self._spools[name].write(template.render(a=article, **self._article_context) + "\n")
+        # (A template's final line break is dropped when it is loaded.)
+        page.spools["articles_html"].write(self._article_templates["articles_html"].render(a=article, **self._article_context) + "\n")
+        self._spools["article_hashes"].write(self._article_templates["article_hashes"].render(a=article, **self._article_context) + "\n")
+        row = {k: article[k] for k in _ROW_FIELDS}
+        if self._page_size and not self._split:
+            self._pending_rows.append(row)
+        else:
+            self._row(row)
+        if not page.first:
+            page.first, page.first_path = idx, path
+        page.last, page.last_path = idx, path
         self._points.append((path, article["grade"]))
 
     # -- rendering -------------------------------------------------------
@@ -387,38 +593,75 @@ class Reporter(Base):
         env.filters["num"] = lambda v, d=1: "—" if v is None else (f"{v:.{d}f}" if isinstance(v, float) else str(v))
         return env
 
-    def render(self, summary: Any) -> Any:
-        """The page around the articles, as an iterator of strings, with the comments of
-        :data:`_PARTS` where the spooled parts go."""
+    def _context(self, scope: _Scope) -> dict[str, Any]:
+        """What every page's head, filter bar and provenance show."""
         import markupsafe
 
         from audit import RULESET_VERSION, __version__
 
-        env = self._env
         script = _asset("report.js")
-        script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        return {
+            "title": self.options.extra.get("title") or "Health content audit",
+            "generated": self._started.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "generated_iso": self._started.isoformat(timespec="seconds"),
+            "version": __version__,
+            "ruleset": RULESET_VERSION,
+            "config_digest": self.options.config_digest,
+            "severities": SEVERITIES,
+            "severity_label": SEVERITY_LABEL,
+            "filter_categories": scope.filter_categories(),
+            "rules": sorted(scope.rules.items()),
+            "any_suppressed": scope.any_suppressed,
+            "css": markupsafe.Markup(_asset("report.css")),
+            "script": markupsafe.Markup(script),
+            "script_hash": base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
+        }
+
+    def _flush_page(self, last: bool) -> None:
+        """Write the current page of a split report; the next articles go to a new one."""
+        import markupsafe
+
+        assert self._pages is not None
+        page, number = self._page, len(self._page_list) + 1
+        info: dict[str, Any] = {
+            "name": page_name(number), "first": page.first, "last": page.last, "first_path": page.first_path,
+            "last_path": page.last_path, "findings": page.findings,
+            "prev": page_name(number - 1) if number > 1 else None, "next": None if last else page_name(number + 1),
+        }
+        context = self._context(page)
+        marks = {name: markupsafe.Markup(mark) for name, mark in _PAGE_PARTS}
+        marks["data"] = markupsafe.Markup('{"findings":{' + _PAGE_PARTS[1][1] + "}}")
+        chunks = self._env.get_template("page.html.j2").generate(
+            **context, **marks, page=info, severity_counts=page.by_severity,
+            page_title=f"{context['title']} · articles {page.first:,}–{page.last:,}",
+        )
+        with self._pages.open(info["name"]) as fh:
+            _write_parts(chunks, _PAGE_PARTS, page.spools, fh)
+        page.close()
+        self._page_list.append(info)
+        self._page = _Scope()
+
+    def render(self, summary: Any) -> Any:
+        """The overview page, as an iterator of strings, with the comments of :data:`_PARTS`
+        where the spooled parts go (in a split report, only the rows and hashes)."""
+        import markupsafe
+
+        env = self._env
         metric = self.options.extra.get("readability_metric", "smog_index")
         target = float(self.options.extra.get("readability_target", 8.0))
         categories = [c for c in CATEGORIES if summary.by_category.get(c)] + sorted(set(summary.by_category) - set(CATEGORIES))
-        seen_categories = sorted(self._categories, key=lambda c: (c not in CATEGORIES, CATEGORIES.index(c) if c in CATEGORIES else 0, c))
         marks = dict(_PARTS)
         # The data is what safe_json({"findings": {id: record, ...}}) gives for all of them.
-        marks["data"] = '{"findings":{' + marks["data"] + "}}"
+        marks["data"] = '{"findings":{' + ("" if self._split else marks["data"]) + "}}"
+        context = self._context(self._all)
         return env.get_template("report.html.j2").generate(
+            **context,
             **{name: markupsafe.Markup(text) for name, text in marks.items()},
-            title=self.options.extra.get("title") or "Health content audit",
-            generated=self._started.strftime("%Y-%m-%d %H:%M:%S UTC"),
-            generated_iso=self._started.isoformat(timespec="seconds"),
-            version=__version__,
-            ruleset=RULESET_VERSION,
-            config_digest=self.options.config_digest,
+            page_title=f"{context['title']} · {summary.files} articles",
             command_line=self.options.extra.get("command_line", ""),
             summary=summary,
-            severities=SEVERITIES,
-            severity_label=SEVERITY_LABEL,
+            severity_counts=summary.by_severity,
             categories=categories,
-            filter_categories=seen_categories,
-            rules=sorted(self._rules.items()),
             support_levels=SUPPORT_LEVELS,
             support_label=SUPPORT_LABEL,
             claims_totals=self._claims_totals,
@@ -426,24 +669,19 @@ class Reporter(Base):
             metric=metric,
             metric_label=metric.replace("_", " "),
             target=target,
-            chart=_chart(self._points, metric, target),
-            any_suppressed=self._any_suppressed,
-            css=markupsafe.Markup(_asset("report.css")),
-            script=markupsafe.Markup(script),
-            script_hash=script_hash,
+            chart=_chart(self._points, metric, target, self._href),
+            pages=self._page_list,
+            page_size=self._page_size,
         )
 
     def end(self, summary: Any) -> None:
-        parts = iter(_PARTS)
-        name, mark = next(parts)
-        for chunk in self.render(summary):
-            while mark and mark in chunk:
-                before, chunk = chunk.split(mark, 1)
-                self.out.write(before)
-                self._spools[name].copy_to(self.out)
-                name, mark = next(parts, ("", ""))
-            self.out.write(chunk)
-        if mark:
-            raise RuntimeError(f"the report template has no place for {name}")
-        for spool in self._spools.values():
+        if self._split:
+            self._flush_page(last=True)
+        for row in self._pending_rows:
+            self._row(row)
+        self._pending_rows = []
+        spools = {**self._spools, **self._page.spools}
+        parts = tuple(p for p in _PARTS if not self._split or p[0] in self._spools)
+        _write_parts(self.render(summary), parts, spools, self.out)
+        for spool in spools.values():
             spool.close()
