@@ -100,19 +100,19 @@ def _choice(*choices: str) -> Any:
 
 def _number(v: Any) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ValueError("expected a number")
+        raise ValueError("expected a number")  # noqa: TRY004 (the caller turns ValueError into a ConfigError)
     return float(v)
 
 
 def _string(v: Any) -> str:
     if not isinstance(v, str):
-        raise ValueError("expected a string")
+        raise ValueError("expected a string")  # noqa: TRY004 (the caller turns ValueError into a ConfigError)
     return v
 
 
 def _bool(v: Any) -> bool:
     if not isinstance(v, bool):
-        raise ValueError("expected true or false")
+        raise ValueError("expected true or false")  # noqa: TRY004 (the caller turns ValueError into a ConfigError)
     return v
 
 
@@ -366,9 +366,7 @@ def _validate_section(data: dict[str, Any], source: str, prefix: str, top: bool)
             out["readability"] = r
         elif name == "rules":
             out["rules"] = _validate_rules(value, source, where)
-        elif name == "overrides" and top:
-            continue
-        elif name == "files" and not top:
+        elif (name == "overrides" and top) or (name == "files" and not top):
             continue
         else:
             known = sorted(set(TOP_KEYS) | {"readability", "rules"} | ({"overrides"} if top else {"files"}))
@@ -385,7 +383,7 @@ def _compile_patterns(patterns: list[str], source: str, key: str) -> Any:
             raise ConfigError(source, key, problem)
     try:
         return path_spec(patterns)
-    except Exception as e:  # pathspec raises several types for bad patterns
+    except Exception as e:  # noqa: BLE001 (pathspec raises several types for bad patterns)
         raise ConfigError(source, key, f"bad pattern: {e}") from None
 
 
@@ -456,7 +454,7 @@ def find_config(start: Path) -> Path | None:
         pp = d / "pyproject.toml"
         if pp.is_file():
             try:
-                if re.search(r"^\[tool\.audit(\.|\])", pp.read_text(encoding="utf-8", errors="replace"), re.M):
+                if re.search(r"^\[tool\.audit(\.|\])", pp.read_text(encoding="utf-8", errors="replace"), re.MULTILINE):
                     return pp
             except OSError:
                 pass

@@ -39,7 +39,7 @@ class SpanMap:
 
     def _seg(self, t: int) -> tuple[int, int, int, int]:
         i = bisect.bisect_right(self._starts, t) - 1
-        if i < 0:
+        if i < 0:  # noqa: PLR1730 (a comparison is cheaper than max() here)
             i = 0
         return self._segs[i]
 
@@ -70,7 +70,7 @@ class SpanMap:
 class TextBuilder:
     """Accumulates extracted text together with its :class:`SpanMap`."""
 
-    __slots__ = ("_parts", "_segs", "_len")
+    __slots__ = ("_len", "_parts", "_segs")
 
     def __init__(self) -> None:
         self._parts: list[str] = []

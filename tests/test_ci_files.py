@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_action_inputs_and_outputs_are_the_documented_ones() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     doc = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
-    listed = re.search(r"Inputs: (.*?)\. Outputs: (.*?)\.\n", doc, re.S)
+    listed = re.search(r"Inputs: (.*?)\. Outputs: (.*?)\.\n", doc, re.DOTALL)
     assert listed, "docs/ci.md lists the action's inputs and outputs"
     assert re.findall(r"`([a-z-]+)`", re.sub(r"\([^)]*\)", "", listed.group(1))) == list(action["inputs"])
     assert re.findall(r"`([a-z-]+)`", listed.group(2)) == list(action["outputs"])

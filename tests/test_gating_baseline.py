@@ -345,7 +345,7 @@ def test_whole_document_findings_stay_baselined_when_every_title_changes(tmp_pat
         elif f.suffix == ".txt":
             t = "Patient information sheet\n" + s.split("\n", 1)[1]
         else:
-            t = re.sub(r"<h1([^>]*)>.*?</h1>", r"<h1\1>Patient information sheet</h1>", s, count=1, flags=re.S)
+            t = re.sub(r"<h1([^>]*)>.*?</h1>", r"<h1\1>Patient information sheet</h1>", s, count=1, flags=re.DOTALL)
         retitled += t != s
         f.write_text(t, encoding="utf-8")
     assert retitled == len(list(Path("corpus").iterdir()))

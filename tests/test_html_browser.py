@@ -28,7 +28,7 @@ if not os.path.exists(CHROMIUM):
         raise RuntimeError(f"AUDIT_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}")
     pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
 if REQUIRED:
-    import playwright.sync_api as sync_api
+    from playwright import sync_api
 else:
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 

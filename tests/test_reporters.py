@@ -525,7 +525,7 @@ def test_html_page_is_the_same_when_spooled_to_disk(article, monkeypatch):
     in_memory = page()
     monkeypatch.setattr(audit.reporters, "SPOOL_MEMORY", 1)
     assert page() == in_memory
-    data = json.loads(re.search(r'<script type="application/json" id="audit-data">(.*?)</script>', in_memory, re.S).group(1))
+    data = json.loads(re.search(r'<script type="application/json" id="audit-data">(.*?)</script>', in_memory, re.DOTALL).group(1))
     assert sorted(data["findings"], key=int) == [str(i) for i in range(sum(len(r.findings) for r in _streamed_results(article)))]
     assert in_memory.count('<section class="article"') == 4
 

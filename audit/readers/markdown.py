@@ -408,7 +408,7 @@ def _without_markers(region: str, content: str) -> str | None:
         return None
     out = []
     for line, html in zip(lines, want):
-        body = line[:-1] if line.endswith("\r") else line
+        body = line.removesuffix("\r")
         if not body.endswith(html):
             return None
         cut = len(body) - len(html)

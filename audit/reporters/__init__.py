@@ -82,7 +82,8 @@ class Spool:
 
     def __init__(self, max_size: int | None = None) -> None:
         size = SPOOL_MEMORY if max_size is None else max_size
-        self._file = tempfile.SpooledTemporaryFile(max_size=size, mode="w+", encoding="utf-8", newline="")
+        # Open until close(): a spool outlives this call.
+        self._file = tempfile.SpooledTemporaryFile(max_size=size, mode="w+", encoding="utf-8", newline="")  # noqa: SIM115
         #: Whether anything was written.
         self.used = False
 
