@@ -315,3 +315,19 @@ def test_a_symlink_in_a_pages_place_is_replaced_not_written_through(five):
 
 def test_the_page_size_must_be_a_count(project):
     assert invoke("report", "articles", "-o", "out", "--page-size", "-1").exit_code == 2
+
+
+def test_the_sarif_log_can_be_limited_for_code_scanning(project):
+    full = invoke("check", "articles", "-f", "sarif", "-o", "full.sarif")
+    res = invoke("check", "articles", "-f", "sarif", "--sarif-max-results", "1", "-o", "one.sarif")
+    assert full.exit_code == res.exit_code == 1  # the error still fails the run
+    results = json.loads((project / "full.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    one = json.loads((project / "one.sarif").read_text(encoding="utf-8"))["runs"][0]
+    assert [r["level"] for r in results] == ["error", "warning"]
+    assert one["results"] == results[:1] and one["properties"]["results"] == {"limit": 1, "found": 2}
+    assert "the SARIF log holds the 1 most severe of 2 results" in res.stderr
+    assert "most severe" not in full.stderr
+    # The report's SARIF file takes the same limit.
+    assert invoke("report", "articles", "-o", "out", "--sarif-max-results", "1").exit_code == 1
+    assert len(json.loads((project / "out" / "findings.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]) == 1
+    assert invoke("check", "articles", "-f", "sarif", "--sarif-max-results", "-5").exit_code == 2

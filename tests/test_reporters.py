@@ -447,6 +447,44 @@ def test_sarif_log_is_json_dumps_of_the_whole_log(article, monkeypatch, spool_by
     assert data == {"scope": "document", "cues": ["cures", "100%"], "n": 2}
 
 
+@pytest.mark.parametrize("spool_bytes", [None, 1])
+def test_a_limited_sarif_log_keeps_the_most_severe_results_in_file_order(article, monkeypatch, spool_bytes):
+    import audit.reporters
+    from tests.reporting_fixtures import comparable
+
+    if spool_bytes is not None:
+        monkeypatch.setattr(audit.reporters, "SPOOL_MEMORY", spool_bytes)
+    results = _streamed_results(article)
+    findings = [f for r in results for f in r.findings]
+    full_text = render("sarif", results)
+    full = json.loads(full_text)["runs"][0]["results"]
+    rank = [{"error": 0, "warning": 1, "info": 2}[f.severity] if f.status == "open" else 3 for f in findings]
+    assert sorted(rank) == [0, 0, 1, 2, 3, 3]
+    for limit in range(1, len(findings)):
+        out = render("sarif", results, sarif_max_results=limit)
+        log = json.loads(out)
+        assert out == json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+        # Open errors, then warnings, notes and the suppressed, the first of each in file order.
+        keep = sorted(sorted(range(len(findings)), key=lambda i: rank[i])[:limit])
+        run = log["runs"][0]
+        assert run["results"] == [full[i] for i in keep], limit
+        assert run["properties"]["results"] == {"limit": limit, "found": len(findings)}
+        note = run["invocations"][0]["toolExecutionNotifications"][0]
+        assert note["descriptor"]["id"] == "sarif-max-results" and f"holds {limit:,} of the run's 6 results" in note["message"]["text"]
+        # Every artifact stays, and the summary counts every finding.
+        assert len(run["artifacts"]) == len(results)
+        assert run["properties"]["summary"]["by_severity"] == json.loads(full_text)["runs"][0]["properties"]["summary"]["by_severity"]
+    # A limit the run does not reach changes nothing.
+    for limit in (len(findings), 100):
+        assert comparable(render("sarif", results, sarif_max_results=limit)) == comparable(full_text)
+
+
+def test_a_limited_sarif_log_validates_against_the_schema(article):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(_sarif(_streamed_results(article)[:3], sarif_max_results=2))
+
+
 def test_sarif_results_of_every_shape_hold_their_findings():
     # Results are written from templates per shape (snippet, fix, data, suppression) and rule:
     # each must read back as the object its finding describes, whatever values it holds.

@@ -19,7 +19,9 @@ from audit.cli.options import (
     load_config,
     load_inputs,
     note_cache_overflow,
+    note_sarif_limit,
     paths_argument,
+    sarif_max_results_option,
     split_list,
     stderr_is_tty,
 )
@@ -79,10 +81,11 @@ def run_options(cfg: Any, sel: list[str], ign: list[str], debug: bool, jobs: str
 @click.option("--changed-since", "changed_since", metavar="REV", help="Check only files changed since this git revision, and report only findings on changed lines.")
 @click.option("--whole-files", is_flag=True, help="With --changed-since: report every finding in the changed files, not only on changed lines.")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings that are suppressed, waived or baselined (they never fail the run).")
+@sarif_max_results_option
 @jobs_option("Output is identical.")
 @cache_options
 @executor_options
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, output: str | None, fail_on: str | None, quiet: bool, color: bool | None, no_progress: bool, baseline: str | None, waivers: str | None, changed_since: str | None, whole_files: bool, show_suppressed: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, output: str | None, fail_on: str | None, quiet: bool, color: bool | None, no_progress: bool, baseline: str | None, waivers: str | None, changed_since: str | None, whole_files: bool, show_suppressed: bool, sarif_max_results: int, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
     """Check articles and report findings with exact line and column.
 
     PATHS are files, directories (searched recursively, hidden folders
@@ -118,12 +121,16 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     use_color = (output is None and sys.stdout.isatty()) if color is None else color
     opts = reporters.ReportOptions(color=use_color and output is None, quiet=quiet, fail_on=threshold, root=cfg.root, config_digest=cfg.digest())
     opts.extra["show_suppressed"] = show_suppressed
+    opts.extra["sarif_max_results"] = sarif_max_results
     progress = _progress(len(inputs)) if (want_progress and len(inputs) > 20) else None
     reporter_cls = reporters.get(fmt)
     run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, executor, scheduler)
 
+    made: list[Any] = []
+
     def go(out: Any) -> Any:
-        chain = [gate, reporter_cls(out, opts)]
+        made.append(reporter_cls(out, opts))
+        chain = [gate, made[-1]]
         if show_suppressed and fmt == "text":
             chain.append(_NotCounted(out, opts))
         return execute(inputs, cfg, chain, sel, ign, threshold, postprocess=gate, progress=progress, debug=debug, run_options=run_opts)
@@ -136,6 +143,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     if progress is not None:
         progress.close()
     note_cache_overflow(run_opts["cache"])
+    note_sarif_limit(made[-1])
     for line in gate.lines() if (gate.active or show_suppressed) and fmt != "json" else ():
         click.echo(line, err=True)
     sys.exit(summary.exit_code)

@@ -22,7 +22,9 @@ from audit.cli.options import (
     load_config,
     load_inputs,
     note_cache_overflow,
+    note_sarif_limit,
     paths_argument,
+    sarif_max_results_option,
     split_list,
     stderr_is_tty,
 )
@@ -102,6 +104,8 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
         pages.discard()
         raise
     pages.commit()
+    for reporter in reporters:
+        note_sarif_limit(reporter)
     return summary
 
 
@@ -116,10 +120,11 @@ def write_reports(inputs: Any, cfg: Any, folder: Path, options: Any, select: lis
 @click.option("--page-size", "page_size", type=click.IntRange(min=0), default=PAGE_SIZE, show_default=True, metavar="N",
               help="Articles per page of the HTML report: a larger corpus gets an overview (index.html) and pages index-0001.html, ... beside it. 0: always one page.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@sarif_max_results_option
 @jobs_option("The reports are identical.")
 @cache_options
 @executor_options
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, page_size: int, no_progress: bool, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
+def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, output: str, fail_on: str | None, baseline: str | None, waivers: str | None, title: str | None, page_size: int, no_progress: bool, sarif_max_results: int, jobs: str | None, no_cache: bool, cache_dir: str | None, executor: str | None, scheduler: str | None) -> None:
     """Write the review reports for PATHS from one run.
 
     \b
@@ -162,6 +167,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         "readability_target": base.readability_target,
         "command_line": shlex.join(["audit", *sys.argv[1:]]) if Path(sys.argv[0]).name in ("audit", "__main__.py") else "",
         "debug": debug,
+        "sarif_max_results": sarif_max_results,
     })
     if title:
         opts.extra["title"] = title

@@ -101,6 +101,24 @@ def note_cache_overflow(cache: Any) -> None:
         click.echo(f"audit: {note}", err=True)
 
 
+def sarif_max_results_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--sarif-max-results N``: at most N results in a SARIF log (code scanning's limit)."""
+    return click.option(
+        "--sarif-max-results", "sarif_max_results", type=click.IntRange(min=0), default=0, metavar="N",
+        help="At most N results in the SARIF log, the most severe first (GitHub code scanning rejects more than "
+             "25,000); 0: all (default). The exit code still counts every finding.",
+    )(f)
+
+
+def note_sarif_limit(reporter: Any) -> None:
+    """Say on standard error when a SARIF log left results out (``--sarif-max-results``)."""
+    truncated = getattr(reporter, "truncated", None)
+    if truncated:
+        kept, found = truncated
+        click.echo(f"audit: the SARIF log holds the {kept:,} most severe of {found:,} results (--sarif-max-results); "
+                   "the exit code counts every finding", err=True)
+
+
 def fail_on_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--fail-on",

@@ -99,6 +99,12 @@ class Spool:
         shutil.copyfileobj(self._file, out, 1 << 20)  # type: ignore[misc]
         self._file.seek(0, os.SEEK_END)
 
+    def reader(self) -> IO[str]:
+        """The text spooled so far, to read from the start (write nothing more after this)."""
+        self._file.flush()
+        self._file.seek(0)
+        return self._file  # type: ignore[return-value]
+
     def close(self) -> None:
         self._file.close()
 

@@ -13,12 +13,20 @@ but streamed: each file's artifact and results are encoded as the file arrives
 :class:`audit.reporters.Spool`, and put in place after the rules and the
 invocation, which are only known at the end. Memory stays flat however many
 files and findings a run has.
+
+Code scanning rejects a run of more than 25,000 results (GitHub). With
+``sarif_max_results`` (``--sarif-max-results N``) a log keeps at most N results:
+the open errors, then open warnings, then open notes, then suppressed findings,
+each in file order, and says in the invocation's notifications and the run's
+properties how many there were. The exit code and the summary still count every
+finding. For that the reporter remembers each result's rank and length (5 bytes).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from array import array
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
@@ -34,6 +42,12 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 #: Finding statuses set by inline comments; other statuses are external decisions.
 IN_SOURCE_STATUSES = ("suppressed", "inline", "noqa")
 FINGERPRINT_KEY = "auditFinding/v1"
+#: The order in which results are kept when a log is limited (``sarif_max_results``): open
+#: findings by severity, then those suppressed, baselined or waived.
+_KEEP_RANK = {"error": 0, "warning": 1, "info": 2}
+_NOT_OPEN_RANK = 3
+#: The notification of a log that holds fewer results than the run found.
+LIMIT_NOTIFICATION = "sarif-max-results"
 
 
 def _now() -> str:
@@ -253,6 +267,13 @@ class Reporter(Base):
         self._artifacts = Spool()
         self._results = Spool()
         self._n_artifacts = 0
+        #: At most this many results in the log (0: all); see the module docs.
+        self._max_results = int(self.options.extra.get("sarif_max_results") or 0)
+        #: With a limit: each result's rank (:data:`_KEEP_RANK`) and length, in order.
+        self._ranks = bytearray()
+        self._lengths = array("L")
+        #: ``(results kept, results found)`` once a limited log was written without some.
+        self.truncated: tuple[int, int] | None = None
 
     def _location(self, path: str) -> dict[str, Any]:
         rel = repo_relative(path, self.options.root)
@@ -293,6 +314,37 @@ class Reporter(Base):
         for f in result.findings:
             results.append(write(f, self._rule(f), artifact_location, fingerprint(f, source)))
         self._results.write(("" if not self._results.used else _ITEM_SEP) + _ITEM_SEP.join(results))
+        if self._max_results:
+            self._ranks.extend(_KEEP_RANK.get(f.severity, 2) if f.status == "open" else _NOT_OPEN_RANK for f in result.findings)
+            self._lengths.extend(map(len, results))
+
+    def _limit(self) -> tuple[int, int] | None:
+        """With more results than the limit: the rank below which every result is kept, and
+        how many of that rank are kept (the first, in file order)."""
+        n = len(self._ranks)
+        if not self._max_results or n <= self._max_results:
+            return None
+        room, cut = self._max_results, 0
+        counts = [self._ranks.count(r) for r in range(_NOT_OPEN_RANK + 1)]
+        while counts[cut] <= room:  # (the ranks together exceed the limit, so this stops)
+            room -= counts[cut]
+            cut += 1
+        self.truncated = (self._max_results, n)
+        return cut, room
+
+    def _copy_results(self, out: Any, cut: int, room: int) -> None:
+        """Write the results spooled that :meth:`_limit` keeps, in order."""
+        spooled = self._results.reader()
+        sep = len(_ITEM_SEP)
+        first = True
+        for i, (rank, length) in enumerate(zip(self._ranks, self._lengths)):
+            if i:
+                spooled.read(sep)
+            text = spooled.read(length)
+            if rank < cut or (rank == cut and room > 0):
+                room -= rank == cut
+                out.write(text if first else _ITEM_SEP + text)
+                first = False
 
     def end(self, summary: Any) -> None:
         from audit import RULESET_VERSION, __version__
@@ -307,6 +359,18 @@ class Reporter(Base):
         cmdline = self.options.extra.get("command_line")
         if cmdline:
             invocation["commandLine"] = cmdline
+        limit = self._limit()
+        if self.truncated:
+            kept, found = self.truncated
+            invocation["toolExecutionNotifications"] = [{
+                "level": "warning",
+                "message": {"text": (
+                    f"This log holds {kept:,} of the run's {found:,} results (--sarif-max-results): open errors "
+                    "first, then warnings, notes and suppressed findings, each in file order. The exit code and "
+                    "the summary count every finding; `audit check --format json` lists them all."
+                )},
+                "descriptor": {"id": LIMIT_NOTIFICATION},
+            }]
         head: dict[str, Any] = {
             "tool": {
                 "driver": {
@@ -329,6 +393,8 @@ class Reporter(Base):
                 "summary": summary.as_record(),
             },
         }
+        if self.truncated:
+            tail["properties"]["results"] = {"limit": self.truncated[0], "found": self.truncated[1]}
         # The run object, at indent 4 inside "runs", with the spooled lists in their place
         # (see json.dumps: an empty list is "[]", items go one level deeper).
         out = self.out
@@ -338,7 +404,10 @@ class Reporter(Base):
             out.write(f',\n      "{key}": ')
             if spool.used:
                 out.write("[\n" + " " * _ITEM_INDENT)
-                spool.copy_to(out)
+                if spool is self._results and limit is not None:
+                    self._copy_results(out, *limit)
+                else:
+                    spool.copy_to(out)
                 out.write("\n      ]")
             else:
                 out.write("[]")
