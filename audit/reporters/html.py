@@ -522,7 +522,7 @@ class Reporter(Base):
             rec = {
                 "id": fid, "rule": f.rule, "name": f.name, "category": f.category, "severity": f.severity,
                 "message": f.message, "fix": f.fix or "", "line": f.line, "column": f.column,
-                "end_line": f.end_line, "end_column": f.end_column, "match": f.match, "status": f.status,
+                "match": f.match, "status": f.status,
                 "highlighted": f.end_offset > f.offset and source is not None,
             }
             recs.append(rec)
