@@ -208,3 +208,4 @@ def test_a_page_of_a_split_report_works_on_its_own(split_page, report):
     page.wait_for_load_state("load")
     assert page.url.endswith("/split/index-0002.html#a2")
     assert page.locator("#a2").is_visible()
+    assert page.problems == []  # neither the overview (no filter bar) nor the page raised anything
