@@ -23,7 +23,9 @@ and dashes, accented letters and non-breaking spaces are decided from
 :func:`unicodedata.category` alone. Any other character (marks, other numbers such as
 ``½``, format and control characters, other symbols) is tested on both engines, which
 imports ``regex``; ``tests/test_nlp_fast_paths.py`` checks every character of those
-categories on both engines.
+categories on both engines. (A character that Python's Unicode tables do not know yet
+has category ``Cn`` and is tested; one that only an older ``regex`` release does not
+know would be decided by Python's tables, which is what ``re`` does with it anyway.)
 
 Each character's verdict is remembered for the life of the process.
 """
