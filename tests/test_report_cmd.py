@@ -277,10 +277,16 @@ def test_pages_of_an_earlier_report_are_removed_and_other_files_kept(five):
     assert invoke("report", "articles", "-o", "out", "--page-size", "2").exit_code == 1
     (out / "index-notes.html").write_text("mine", encoding="utf-8")
     (out / "index-1.html").write_text("mine too", encoding="utf-8")
+    (out / "index-2019.html").write_text("<!DOCTYPE html><title>my archive</title>", encoding="utf-8")
+    (out / "index-0009.html").symlink_to(out / "index-2019.html")
     assert invoke("report", "articles", "-o", "out", "--page-size", "4").exit_code == 1
-    assert _pages(out) == ["index-0001.html", "index-0002.html", "index-1.html", "index-notes.html"]
+    # Only pages audit wrote are removed; files of other names, or of a page's name but not
+    # written by audit (no generator line of audit's), stay.
+    assert _pages(out) == ["index-0001.html", "index-0002.html", "index-0009.html", "index-1.html", "index-2019.html",
+                           "index-notes.html"]
     assert invoke("report", "articles", "-o", "out").exit_code == 1  # 5 articles: one page
-    assert _pages(out) == ["index-1.html", "index-notes.html"]
+    assert _pages(out) == ["index-0009.html", "index-1.html", "index-2019.html", "index-notes.html"]
+    assert (out / "index-2019.html").read_text(encoding="utf-8") == "<!DOCTYPE html><title>my archive</title>"
     assert len(_article_sections((out / "index.html").read_text(encoding="utf-8"))) == 5
 
 

@@ -103,7 +103,8 @@ class PageFiles:
     Each page is written to a temporary file there as the run goes; :meth:`commit`,
     called once the whole run has succeeded, renames them over their targets and
     removes the pages of an earlier, longer report (every ``index-NNNN.html`` this run
-    did not write), and :meth:`discard` removes the temporary files instead. A
+    did not write whose head names audit as its generator; any other file of such a
+    name is left alone), and :meth:`discard` removes the temporary files instead. A
     symbolic link in a page's place is replaced, never written through.
     """
 
@@ -135,7 +136,7 @@ class PageFiles:
             self.written.append(name)
         self._written = []
         for entry in os.scandir(self.folder):
-            if _PAGE_NAME.fullmatch(entry.name) and entry.name not in names:
+            if _PAGE_NAME.fullmatch(entry.name) and entry.name not in names and _is_a_page(entry):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
 
@@ -145,6 +146,19 @@ class PageFiles:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         self._written = []
+
+
+def _is_a_page(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a page this tool wrote: a regular file (not a link) whose head
+    names audit as its generator. Other files of a page's name are left alone."""
+    if not entry.is_file(follow_symlinks=False):
+        return False
+    try:
+        with open(entry.path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return b'<meta name="generator" content="audit ' in head
 
 
 def _write_parts(chunks: Iterable[str], parts: tuple[tuple[str, str], ...], spools: dict[str, Spool], out: IO[str]) -> None:
