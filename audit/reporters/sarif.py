@@ -271,7 +271,7 @@ class Reporter(Base):
         self._max_results = int(self.options.extra.get("sarif_max_results") or 0)
         #: With a limit: each result's rank (:data:`_KEEP_RANK`) and length, in order.
         self._ranks = bytearray()
-        self._lengths = array("L")
+        self._lengths = array("I")  # (4 bytes each)
         #: ``(results kept, results found)`` once a limited log was written without some.
         self.truncated: tuple[int, int] | None = None
 
