@@ -637,3 +637,16 @@ def test_paths_are_made_relative_to_the_root_as_written_or_through_symbolic_link
     assert repo_relative(str(tmp_path / "elsewhere.md"), real) is None
     assert repo_relative("<stdin>", real) is None
     assert display_relative(str(tmp_path / "elsewhere.md"), real) == str(tmp_path / "elsewhere.md")
+
+
+def test_github_says_when_more_findings_were_annotated_than_github_shows(monkeypatch):
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    doc = document("A cure. " * 12 + "\n")
+    few = [find(doc, "cure", CLAIM, "error", nth=i) for i in range(10)]
+    assert "more findings than annotations shown" not in render("github", [result(doc, few)])
+    many = [find(doc, "cure", CLAIM, "error", nth=i) for i in range(11)] + [find(doc, "A cure", PROMO, "warning")]
+    lines = render("github", [result(doc, many)]).splitlines()
+    notice = [ln for ln in lines if "more findings than annotations shown" in ln]
+    assert len(notice) == 1 and notice[0].startswith("::notice title=audit%3A more findings than annotations shown::")
+    assert "11 errors, 1 warning annotated; GitHub shows 10 of each kind per step" in notice[0]
+    assert lines.index(notice[0]) == len(lines) - 2 and lines[-1].startswith("audit: 1 files")
