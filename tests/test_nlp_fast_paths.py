@@ -53,6 +53,39 @@ def test_syllable_lookup_agrees_with_the_whole_table() -> None:
     assert syllables.lookup("") is None
 
 
+def test_the_search_in_the_tables_text_finds_every_word_and_nothing_else() -> None:
+    # Before the table is split, words are found by binary search in its text: every one of
+    # the 126,052 words, with its count, and no word that is not there.
+    table = syllables.table()
+    text = syllables._text()
+    assert all(syllables._search(text, w) == n for w, n in table.items())
+    rng = random.Random(5)
+    words = sorted(table)
+    near = [w + "q" for w in rng.sample(words, 2000)] + [w[:-1] for w in rng.sample(words, 2000)]
+    for w in [*near, "a" * 30, "zzzzzz", "~", "\x00", "0"]:
+        assert syllables._search(text, w) == table.get(w), w
+    # The lines are in sorted order (a tab sorts before every character of a word), which
+    # the search and the split table's bisection rely on.
+    lines = text[1:].splitlines()
+    assert lines == sorted(lines) and min(min(w) for w in table) > "\t"
+    assert syllables.lookup("a\tb") is None and syllables.lookup("table\n") is None
+
+
+def test_syllable_lookups_before_and_after_the_split_agree() -> None:
+    # A fresh process searches the text first and splits the table after enough lookups.
+    code = (
+        "from audit.nlp import syllables as s\n"
+        "ws = ['table', 'vitamin', 'zzqx', 'aspirin', 'heart'] * 5\n"
+        "first = [s.lookup(w) for w in ws]\n"
+        "split_before = s._LINES is not None\n"
+        "s._SEARCHES = s._SEARCHES_BEFORE_SPLIT\n"
+        "second = [s.lookup(w) for w in ws]\n"
+        "print(first == second, split_before, s._LINES is not None, first[:5])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip().split(None, 3) == ["True", "False", "True", "[2, 3, None, 2, 1]"]
+
+
 def test_section_grades_equal_a_fresh_computation() -> None:
     body = (
         "Your veins carry blood back to your heart every day. Small valves keep the blood moving the right way. "
