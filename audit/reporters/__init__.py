@@ -136,6 +136,23 @@ def _is_device_or_pipe(target: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
+def temporary_beside(target: Path) -> tuple[int, str]:
+    """A new temporary file in ``target``'s folder, named after it (``.NAME.XXXXXX.tmp``),
+    with the permissions a file created there would have: its descriptor and path."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        # mkstemp creates the file private (0600); give it the usual permissions for the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return fd, tmp
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8", devices: bool = True) -> Iterator[IO[str]]:
     """Write a file so that it is replaced only when complete.
@@ -155,12 +172,8 @@ def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8", devices
             yield out
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = temporary_beside(target)
     try:
-        # mkstemp creates the file private (0600); give it the usual permissions for the umask.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             yield fh
         os.replace(tmp, target)

@@ -38,12 +38,12 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from importlib import resources
@@ -52,7 +52,7 @@ from typing import IO, Any
 
 from audit.model import CATEGORIES, SEVERITIES, SEVERITY_RANK
 from audit.reporters import Reporter as Base
-from audit.reporters import Spool
+from audit.reporters import Spool, temporary_beside
 from audit.reporters._common import (
     ClaimsUnavailable,
     InventoryError,
@@ -119,11 +119,8 @@ class PageFiles:
         """A file to write page ``name`` (a :func:`page_name`) to."""
         if not _PAGE_NAME.fullmatch(name):
             raise ValueError(f"not a page name: {name!r}")
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        fd, tmp = temporary_beside(self.folder / name)
         self._written.append((name, Path(tmp)))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
 
@@ -609,12 +606,10 @@ class Reporter(Base):
 
     def _context(self, scope: _Scope) -> dict[str, Any]:
         """What every page's head, filter bar and provenance show."""
-        import markupsafe
-
         from audit import RULESET_VERSION, __version__
 
-        script = _asset("report.js")
         return {
+            **self._assets,
             "title": self.options.extra.get("title") or "Health content audit",
             "generated": self._started.strftime("%Y-%m-%d %H:%M:%S UTC"),
             "generated_iso": self._started.isoformat(timespec="seconds"),
@@ -626,6 +621,16 @@ class Reporter(Base):
             "filter_categories": scope.filter_categories(),
             "rules": sorted(scope.rules.items()),
             "any_suppressed": scope.any_suppressed,
+        }
+
+    @functools.cached_property
+    def _assets(self) -> dict[str, Any]:
+        """The stylesheet and script every page carries inline, and the script's hash for the
+        Content-Security-Policy: read once per report, however many pages it has."""
+        import markupsafe
+
+        script = _asset("report.js")
+        return {
             "css": markupsafe.Markup(_asset("report.css")),
             "script": markupsafe.Markup(script),
             "script_hash": base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
