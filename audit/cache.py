@@ -51,7 +51,7 @@ import os
 import stat
 import time
 import zlib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -315,6 +315,107 @@ def _read_entry(path: str) -> tuple[bytes, float]:
         os.close(fd)
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A cache entry made where its file was checked (:meth:`EntryEncoder.encode`)."""
+
+    key: str
+    blob: bytes
+    #: The file's JSON record after its path (UTF-8), or None when it is not stored.
+    tail: bytes | None
+
+
+@dataclass(frozen=True)
+class EntryEncoder:
+    """Keys and entries of one cache (its configuration, tool and layout): what it takes to
+    encode a result, without the folder. It is picklable, so a worker process (or a Dask
+    worker) that checks a file encodes its entry there, and the run's process only writes it
+    (:meth:`ResultCache.put`): encoding is most of the work of storing."""
+
+    base: str
+    #: The path patterns of the configuration's overrides, in order.
+    overrides: tuple[Any, ...]
+    result_fields: tuple[str, ...]
+    finding_fields: tuple[str, ...]
+
+    def key(self, inp: Input, content_sha256: str) -> str:
+        """The cache key of an input whose bytes hash to ``content_sha256``."""
+        hits = [i for i, spec in enumerate(self.overrides) if spec.match_file(inp.relpath)]
+        blob = f"{self.base}\0{inp.format}\0{hits}\0{content_sha256}"
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    @staticmethod
+    def cacheable(result: FileResult) -> bool:
+        """Whether a result can be stored and served again unchanged for another path.
+
+        Results of unreadable files, internal errors, and results whose text
+        mentions their own path are not stored, nor results that keep their
+        document or whose claims inventory could not be built.
+        """
+        if not result.sha256 or result.document is not None:
+            return False
+        if result.report is not None and set(result.report) != {"source", "claims"}:
+            return False
+        for f in result.findings:
+            if f.path != result.path or f.rule == "IN900" or (result.path and result.path in f.message):
+                return False
+        return True
+
+    def encode(self, inp: Input, result: FileResult, fingerprints: bool = False) -> Encoded | None:
+        """The entry of ``result`` (checked from ``inp``), or None when it cannot be stored.
+
+        ``fingerprints``: the run stamped the findings with their fingerprints (see
+        :meth:`ResultCache.get`).
+        """
+        from audit.engine import tally_of
+
+        if not self.cacheable(result):
+            return None
+        key = self.key(inp, result.sha256)
+        try:
+            stored: dict[str, Any] = {}
+            result_tagged = []
+            for name in self.result_fields:
+                value = getattr(result, name)
+                stored[name] = enc = encode(value)
+                if _changed(enc, value):
+                    result_tagged.append(name)
+            rows = []
+            tagged = []
+            for i, f in enumerate(result.findings):
+                row = []
+                for j, name in enumerate(self.finding_fields):
+                    value = getattr(f, name)
+                    enc = encode(value)
+                    if _changed(enc, value):
+                        tagged.append([i, j])
+                    row.append(enc)
+                rows.append(row)
+            rows_blob = json.dumps(rows, separators=(",", ":")).encode("ascii")
+            # The claims inventory, when the run built one (reports that read documents).
+            claims = None if result.report is None else result.report["claims"]
+            claims_blob = b"" if claims is None else json.dumps(encode(claims), separators=(",", ":")).encode("ascii")
+            tail = _record_tail(result)
+            tail_blob = tail.encode("utf-8") if tail is not None else b""
+            # ASCII only: decoding an ASCII document is cheaper (every string comes out one byte per character).
+            result_blob = json.dumps({"result": stored, "result_tagged": result_tagged}, separators=(",", ":")).encode("ascii")
+            entry = {
+                "schema": SCHEMA,
+                "key": key,
+                "words": result.words,
+                "tally": tally_of(result.findings),
+                "fingerprints": fingerprints,
+                "tagged": tagged,
+                "parts": [len(result_blob), len(rows_blob), None if claims is None else len(claims_blob),
+                          None if tail is None else len(tail_blob)],
+            }
+            header = json.dumps(entry, separators=(",", ":")).encode("ascii")
+            blob = pack(b"\n".join([header, result_blob, rows_blob, claims_blob, tail_blob]))
+        except (Unserializable, ValueError, TypeError):
+            return None
+        return Encoded(key, blob, tail_blob if tail is not None else None)
+
+
 class ResultCache:
     """A folder of cached :class:`audit.engine.FileResult` records for one configuration.
 
@@ -358,6 +459,9 @@ class ResultCache:
             "finding_fields": self._finding_fields,
         }
         self._base = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+        #: Keys and entries; also handed to the processes that check files (see :class:`EntryEncoder`).
+        self.encoder = EntryEncoder(self._base, tuple(spec for spec, _ in cfg.overrides), tuple(self._result_fields),
+                                    tuple(self._finding_fields))
         self._select = tuple(select)
         self._ignore = tuple(ignore)
         self.hits = 0
@@ -374,9 +478,7 @@ class ResultCache:
 
     def key(self, inp: Input, content_sha256: str) -> str:
         """The cache key of an input whose bytes hash to ``content_sha256``."""
-        hits = [i for i, (spec, _) in enumerate(self.cfg.overrides) if spec.match_file(inp.relpath)]
-        blob = f"{self._base}\0{inp.format}\0{hits}\0{content_sha256}"
-        return hashlib.sha256(blob.encode()).hexdigest()
+        return self.encoder.key(inp, content_sha256)
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.entry"
@@ -568,81 +670,30 @@ class ResultCache:
     # -- stores ------------------------------------------------------------------------------
 
     def cacheable(self, result: FileResult) -> bool:
-        """Whether a result can be stored and served again unchanged for another path.
-
-        Results of unreadable files, internal errors, and results whose text
-        mentions their own path are not stored, nor results that keep their
-        document or whose claims inventory could not be built.
-        """
-        if not result.sha256 or result.document is not None:
-            return False
-        if result.report is not None and set(result.report) != {"source", "claims"}:
-            return False
-        for f in result.findings:
-            if f.path != result.path or f.rule == "IN900" or (result.path and result.path in f.message):
-                return False
-        return True
+        """Whether a result can be stored (see :meth:`EntryEncoder.cacheable`)."""
+        return self.encoder.cacheable(result)
 
     def put(self, inp: Input, result: FileResult, fingerprints: bool = False) -> bool:
         """Store ``result`` (checked from ``inp``); returns whether it was stored.
 
         ``fingerprints``: the run stamped the findings with their fingerprints (see :meth:`get`).
+        A result that comes with its entry, encoded where it was checked (``_cache_entry``, see
+        :class:`EntryEncoder`), is stored as it is.
         """
-        from audit.engine import tally_of
-
-        if not self.cacheable(result):
+        encoded = vars(result).pop("_cache_entry", None)
+        if not isinstance(encoded, Encoded):
+            encoded = self.encoder.encode(inp, result, fingerprints)
+        if encoded is None:
             return False
-        key = self.key(inp, result.sha256)
-        try:
-            stored: dict[str, Any] = {}
-            result_tagged = []
-            for name in self._result_fields:
-                value = getattr(result, name)
-                stored[name] = enc = encode(value)
-                if _changed(enc, value):
-                    result_tagged.append(name)
-            rows = []
-            tagged = []
-            for i, f in enumerate(result.findings):
-                row = []
-                for j, name in enumerate(self._finding_fields):
-                    value = getattr(f, name)
-                    enc = encode(value)
-                    if _changed(enc, value):
-                        tagged.append([i, j])
-                    row.append(enc)
-                rows.append(row)
-            rows_blob = json.dumps(rows, separators=(",", ":")).encode("ascii")
-            # The claims inventory, when the run built one (reports that read documents).
-            claims = None if result.report is None else result.report["claims"]
-            claims_blob = b"" if claims is None else json.dumps(encode(claims), separators=(",", ":")).encode("ascii")
-            tail = _record_tail(result)
-            tail_blob = tail.encode("utf-8") if tail is not None else b""
-            # ASCII only: decoding an ASCII document is cheaper (every string comes out one byte per character).
-            result_blob = json.dumps({"result": stored, "result_tagged": result_tagged}, separators=(",", ":")).encode("ascii")
-            entry = {
-                "schema": SCHEMA,
-                "key": key,
-                "words": result.words,
-                "tally": tally_of(result.findings),
-                "fingerprints": fingerprints,
-                "tagged": tagged,
-                "parts": [len(result_blob), len(rows_blob), None if claims is None else len(claims_blob),
-                          None if tail is None else len(tail_blob)],
-            }
-            header = json.dumps(entry, separators=(",", ":")).encode("ascii")
-            blob = pack(b"\n".join([header, result_blob, rows_blob, claims_blob, tail_blob]))
-        except (Unserializable, ValueError, TypeError):
-            return False
-        if tail is not None:
+        if encoded.tail is not None:
             # The JSON report of this run writes the record stored with it.
-            vars(result)["_record_tail"] = (tail_blob, tuple(map(id, result.findings)))
+            vars(result)["_record_tail"] = (encoded.tail, tuple(map(id, result.findings)))
         try:
-            self._write(self._path(key), blob)
+            self._write(self._path(encoded.key), encoded.blob)
         except OSError:
             return False
         self.puts += 1
-        self.used_bytes += len(blob)
+        self.used_bytes += len(encoded.blob)
         return True
 
     def _ensure_root(self) -> None:

@@ -114,8 +114,13 @@ class FileResult:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __getstate__(self) -> dict[str, Any]:
-        # The fields only (decoded if need be): what pickling and copying keep.
-        return {name: getattr(self, name) for name in _FIELD_NAMES}
+        # The fields only (decoded if need be): what pickling and copying keep, and the cache
+        # entry a worker encoded for the result (see audit.cache.EntryEncoder).
+        state = {name: getattr(self, name) for name in _FIELD_NAMES}
+        entry = self.__dict__.get("_cache_entry")
+        if entry is not None:
+            state["_cache_entry"] = entry
+        return state
 
     def tally(self) -> Tally:
         """Counts of the findings (see :func:`tally_of`), without building the findings of a cache hit."""

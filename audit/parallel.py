@@ -189,6 +189,9 @@ class Job:
     #: Stamp each finding with its fingerprint (``Finding.fingerprint``), for the reports and
     #: gating that identify findings by it (SARIF, baselines, waivers).
     fingerprints: bool = False
+    #: The run's cache's :class:`audit.cache.EntryEncoder`: each result comes with its cache
+    #: entry (``_cache_entry``), encoded where the file was checked, for the run to write.
+    cache_entries: Any = None
 
 
 def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
@@ -198,22 +201,28 @@ def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
     from audit.engine import check_input
 
     if not (job.report_data or job.fingerprints):
-        return [check_input(inp, job.cfg, job.select, job.ignore, False, job.debug) for inp in batch]
-    from audit.reporters._common import detach_document
+        out = [check_input(inp, job.cfg, job.select, job.ignore, False, job.debug) for inp in batch]
+    else:
+        from audit.reporters._common import detach_document
 
-    out = []
-    for inp in batch:
-        result = check_input(inp, job.cfg, job.select, job.ignore, True, job.debug)
-        if job.fingerprints and result.document is not None:
-            # (A file that could not be parsed keeps unstamped findings: whoever needs their
-            # fingerprints reads the file, as for a run that did not ask for them.)
-            from audit.gating.fingerprint import stamp
+        out = []
+        for inp in batch:
+            result = check_input(inp, job.cfg, job.select, job.ignore, True, job.debug)
+            if job.fingerprints and result.document is not None:
+                # (A file that could not be parsed keeps unstamped findings: whoever needs their
+                # fingerprints reads the file, as for a run that did not ask for them.)
+                from audit.gating.fingerprint import stamp
 
-            result.findings = stamp(result.findings, result.document.source)
-        if job.report_data:
-            detach_document(result, job.cfg.settings_for(inp.relpath), job.debug)
-        result.document = None
-        out.append(result)
+                result.findings = stamp(result.findings, result.document.source)
+            if job.report_data:
+                detach_document(result, job.cfg.settings_for(inp.relpath), job.debug)
+            result.document = None
+            out.append(result)
+    if job.cache_entries is not None:
+        for inp, result in zip(batch, out):
+            entry = job.cache_entries.encode(inp, result, job.fingerprints)
+            if entry is not None:
+                vars(result)["_cache_entry"] = entry
     return out
 
 
@@ -398,6 +407,9 @@ def run(
         if executor is not None and not hasattr(executor, "bind"):
             executor.close()  # it would check with its own job, which does not build them
             executor = None
+    if cache is not None:
+        # Entries are encoded where the files are checked; this process writes them.
+        job = dataclasses.replace(job, cache_entries=cache.encoder)
     if executor is None:
         executor = InlineExecutor(job) if workers <= 1 else LocalExecutor(job, workers)
     elif hasattr(executor, "bind"):

@@ -254,3 +254,46 @@ def test_auto_jobs_follow_the_cpus_this_process_may_use(monkeypatch: pytest.Monk
     monkeypatch.setattr(parallel, "cgroup_cpu_quota", lambda: 2)
     assert parallel.resolve_jobs("auto") == 2  # a container limited to two CPUs
     assert parallel.resolve_jobs("5") == 5  # an explicit number is taken as given
+
+
+def _entries(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.rglob("*.entry"))}
+
+
+def test_workers_encode_the_cache_entries_the_run_would_have_written(tmp_path: Path) -> None:
+    # With workers, each result comes back with its cache entry encoded where its file was
+    # checked; the run only writes it. The folder is byte for byte what one process writes.
+    make_files(tmp_path / "gen")
+    one, two = tmp_path / "one", tmp_path / "two"
+    for jobs, folder in (("1", one), ("2", two)):
+        code, _ = cli_json("--jobs", jobs, "--cache-dir", str(folder), str(CORPUS), str(tmp_path / "gen"))
+        assert code == 0
+    assert _entries(one) == _entries(two) and len(_entries(one)) >= len(os.listdir(CORPUS)) + 12
+    for fmt_args in ((), ("--jobs", "2")):
+        _, cached = cli_json(*fmt_args, "--cache-dir", str(two), str(CORPUS), str(tmp_path / "gen"))
+        _, fresh = cli_json(*fmt_args, "--no-cache", str(CORPUS), str(tmp_path / "gen"))
+        assert cached == fresh
+
+
+def test_an_entry_encoded_in_a_worker_survives_pickling_and_is_stored_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audit.cache import Encoded, ResultCache
+
+    paths = make_files(tmp_path / "gen", 3)
+    cfg = from_dict({})
+    cache = ResultCache(cfg, tmp_path / "c")
+    inputs = [inp for inp in discover([str(p) for p in paths], cfg)]
+    job = parallel.Job(cfg, cache_entries=cache.encoder)
+    results = pickle.loads(pickle.dumps(parallel.check_batch(job, inputs)))
+    assert all(isinstance(vars(r).get("_cache_entry"), Encoded) for r in results)
+    made = [vars(r)["_cache_entry"] for r in results]
+    assert made == [cache.encoder.encode(i, r) for i, r in zip(inputs, results)]
+
+    def boom(*args: Any) -> None:
+        raise AssertionError("the entry came with the result: nothing to encode here")
+
+    monkeypatch.setattr(type(cache.encoder), "encode", boom)
+    assert all(cache.put(i, r) for i, r in zip(inputs, results))
+    assert sorted(p.read_bytes() for p in (tmp_path / "c").rglob("*.entry")) == sorted(e.blob for e in made)
+    assert all("_cache_entry" not in vars(r) for r in results)  # (not carried on to the reports)
