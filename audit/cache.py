@@ -669,10 +669,6 @@ class ResultCache:
 
     # -- stores ------------------------------------------------------------------------------
 
-    def cacheable(self, result: FileResult) -> bool:
-        """Whether a result can be stored (see :meth:`EntryEncoder.cacheable`)."""
-        return self.encoder.cacheable(result)
-
     def put(self, inp: Input, result: FileResult, fingerprints: bool = False) -> bool:
         """Store ``result`` (checked from ``inp``); returns whether it was stored.
 
