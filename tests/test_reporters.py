@@ -7,6 +7,7 @@ import enum
 import functools
 import io
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.reporters import atomic_writer, available, github, markdown
+from audit.reporters import Spool, _utf8_bytes_of, atomic_writer, available, github, markdown
 from audit.reporters import csv as csv_reporter
 from tests.reporting_fixtures import CLAIM, LONG, PROMO, document, find, render, result
 
@@ -650,3 +651,55 @@ def test_github_says_when_more_findings_were_annotated_than_github_shows(monkeyp
     assert len(notice) == 1 and notice[0].startswith("::notice title=audit%3A more findings than annotations shown::")
     assert "11 errors, 1 warning annotated; GitHub shows 10 of each kind per step" in notice[0]
     assert lines.index(notice[0]) == len(lines) - 2 and lines[-1].startswith("audit: 1 files")
+
+
+# --- Spool: what streamed reports keep until the end ------------------------------------
+
+
+def _spooled(max_size: int) -> tuple[Spool, str]:
+    """A spool holding text with one- to four-byte characters, one of them across the 1 MiB
+    chunks ``copy_to`` reads (and across the memory limit when ``max_size`` is small)."""
+    spool = Spool(max_size=max_size)
+    text = "a" * ((1 << 20) - 1) + "é–😀\n" + "naïve café\r\n" * 1000
+    for i in range(0, len(text), 65536):
+        spool.write(text[i : i + 65536])
+    return spool, text
+
+
+@pytest.mark.parametrize("max_size", [64, 1 << 30], ids=["on-disk", "in-memory"])
+def test_spool_copies_into_a_report_file_byte_for_byte(tmp_path, max_size):
+    spool, text = _spooled(max_size)
+    target = tmp_path / "out.txt"
+    with atomic_writer(target) as out:
+        out.write("before ü|")
+        # (copied as bytes where "\n" is the line end; else decoded and written as text)
+        assert (_utf8_bytes_of(out) is out.buffer) == (os.linesep == "\n")
+        spool.copy_to(out)
+        out.write("|after ß")
+        spool.write("more")  # (a spool goes on after a copy)
+        spool.copy_to(out)
+    spool.close()
+    assert target.read_bytes() == ("before ü|" + text + "|after ß" + text + "more").encode("utf-8")
+
+
+@pytest.mark.parametrize("max_size", [64, 1 << 30], ids=["on-disk", "in-memory"])
+def test_spool_decodes_for_other_outputs(max_size):
+    spool, text = _spooled(max_size)
+    for out in (io.StringIO(), io.TextIOWrapper(io.BytesIO(), encoding="utf-16", newline="")):
+        out.write("x")
+        spool.copy_to(out)
+        out.seek(0)
+        assert out.read() == "x" + text
+    assert not spool.used or spool.reader().read(len(text) - 5) == text[:-5]
+    spool.close()
+
+
+def test_spool_reads_back_by_characters():
+    spool = Spool(max_size=8)
+    parts = ["ä😀", "plain", "", "–ñ"]
+    for p in parts:
+        spool.write(p)
+    reader = spool.reader()
+    assert [reader.read(len(p)) for p in parts] == parts and reader.read() == ""
+    spool.close()
+    assert not Spool().used

@@ -11,8 +11,10 @@ defines ``Reporter``; :func:`get` finds it by format name.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import importlib
+import io
 import os
 import pkgutil
 import shutil
@@ -77,36 +79,64 @@ class Spool:
     then in an anonymous temporary file (in ``TMPDIR``; removed when closed or when
     the process ends, even if it is killed), so a report's memory does not grow
     with the number of files; the temporary space needed is about the size of the
-    part spooled.
+    part spooled. The text is kept as UTF-8 bytes, which :meth:`copy_to` copies as
+    they are into an output that writes UTF-8 bytes unchanged (a report file): no
+    decoding and encoding again of what can be hundreds of megabytes.
     """
 
     def __init__(self, max_size: int | None = None) -> None:
         size = SPOOL_MEMORY if max_size is None else max_size
         # Open until close(): a spool outlives this call.
-        self._file = tempfile.SpooledTemporaryFile(max_size=size, mode="w+", encoding="utf-8", newline="")  # noqa: SIM115
+        self._file = tempfile.SpooledTemporaryFile(max_size=size, mode="w+b")  # noqa: SIM115
         #: Whether anything was written.
         self.used = False
 
     def write(self, text: str) -> None:
         if text:
-            self._file.write(text)
+            self._file.write(text.encode("utf-8"))
             self.used = True
 
     def copy_to(self, out: IO[str]) -> None:
         """Write everything spooled so far to ``out``."""
         self._file.flush()
         self._file.seek(0)
-        shutil.copyfileobj(self._file, out, 1 << 20)  # type: ignore[misc]
+        raw = _utf8_bytes_of(out)
+        if raw is not None:
+            out.flush()  # (what it holds comes first)
+            shutil.copyfileobj(self._file, raw, 1 << 20)
+        else:
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            for chunk in iter(lambda: self._file.read(1 << 20), b""):
+                out.write(decoder.decode(chunk))
+            out.write(decoder.decode(b"", final=True))
         self._file.seek(0, os.SEEK_END)
 
     def reader(self) -> IO[str]:
         """The text spooled so far, to read from the start (write nothing more after this)."""
         self._file.flush()
         self._file.seek(0)
-        return self._file  # type: ignore[return-value]
+        self._reader = io.TextIOWrapper(self._file, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        return self._reader
 
     def close(self) -> None:
         self._file.close()
+
+
+def _utf8_bytes_of(out: IO[str]) -> IO[bytes] | None:
+    """The byte stream under ``out`` when text written to ``out`` reaches it as UTF-8
+    unchanged (a text file whose line ends are not translated), else None."""
+    raw = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if not isinstance(out, io.TextIOWrapper) or raw is None or not encoding:
+        return None
+    try:
+        if codecs.lookup(encoding).name != "utf-8":
+            return None
+    except LookupError:
+        return None
+    # "\n" goes out as it is where it is the line end (the report files are opened with
+    # newline="" everywhere; a console on Windows translates it).
+    return raw if os.linesep == "\n" else None
 
 
 def available() -> list[str]:
