@@ -440,12 +440,12 @@ class ResultCache:
         self._dir_str = str(self.dir)
         self.cfg = cfg
         self.max_bytes = max_bytes_from_env() if max_bytes is None else max_bytes
-        self._result_fields = _field_names(FileResult, ("path", "document", "report", "findings"))
-        self._finding_fields = _field_names(Finding, ("path",))
-        self._finding_attrs = ("path", *self._finding_fields)
+        result_fields = tuple(_field_names(FileResult, ("path", "document", "report", "findings")))
+        finding_fields = tuple(_field_names(Finding, ("path",)))
+        self._finding_attrs = ("path", *finding_fields)
         self._fast_findings = _plain_dataclass(Finding) and [f.name for f in fields(Finding)] == list(self._finding_attrs)
         if self._fast_findings:  # and the constructor stores exactly what it is given
-            sample = [f"v{i}" for i in range(len(self._finding_fields))]
+            sample = [f"v{i}" for i in range(len(finding_fields))]
             self._fast_findings = vars(self._findings("p", [sample])[0]) == vars(Finding("p", *sample))
         ident = {
             "schema": SCHEMA,
@@ -455,13 +455,12 @@ class ResultCache:
             "config": cfg.digest(),
             "select": sorted(select),
             "ignore": sorted(ignore),
-            "result_fields": self._result_fields,
-            "finding_fields": self._finding_fields,
+            "result_fields": result_fields,
+            "finding_fields": finding_fields,
         }
         self._base = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
         #: Keys and entries; also handed to the processes that check files (see :class:`EntryEncoder`).
-        self.encoder = EntryEncoder(self._base, tuple(spec for spec, _ in cfg.overrides), tuple(self._result_fields),
-                                    tuple(self._finding_fields))
+        self.encoder = EntryEncoder(self._base, tuple(spec for spec, _ in cfg.overrides), result_fields, finding_fields)
         self._select = tuple(select)
         self._ignore = tuple(ignore)
         self.hits = 0
@@ -621,7 +620,7 @@ class ResultCache:
         try:
             part = json.loads(bytes(blob))
             stored = part["result"]
-            values = {name: stored[name] for name in self._result_fields if name != "words"}
+            values = {name: stored[name] for name in self.encoder.result_fields if name != "words"}
             # Only values that encoding changed (tuples, dates, odd keys) are decoded; the rest
             # is plain JSON already, which keeps this cheap.
             for name in part["result_tagged"]:
@@ -630,13 +629,13 @@ class ResultCache:
             return values
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             fresh = self._recheck(inp)
-            return {name: getattr(fresh, name) for name in self._result_fields if name != "words"}
+            return {name: getattr(fresh, name) for name in self.encoder.result_fields if name != "words"}
 
     def _load_findings(self, inp: Input, display: str, blob: memoryview, tagged: list[list[int]]) -> list[Finding]:
         """The findings of an entry; checked again if they are malformed."""
         try:
             rows = json.loads(bytes(blob))
-            if type(rows) is not list or not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {len(self._finding_fields)}:
+            if type(rows) is not list or not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {len(self.encoder.finding_fields)}:
                 raise ValueError("malformed findings")
             for i, j in tagged:
                 rows[i][j] = decode(rows[i][j])
