@@ -173,6 +173,10 @@ def _write_parts(chunks: Iterable[str], parts: tuple[tuple[str, str], ...], spoo
         raise RuntimeError(f"the report template has no place for {name}")
 
 
+#: ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"))`` without a new encoder per call.
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def safe_json(obj: Any) -> str:
     """JSON that is safe inside an HTML ``<script>`` element.
 
@@ -180,7 +184,7 @@ def safe_json(obj: Any) -> str:
     neither ``</script>`` nor ``<!--`` can appear), and the line separators
     U+2028 and U+2029 are escaped as well.
     """
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    text = _compact_json(obj)
     return (
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -524,7 +528,7 @@ class Reporter(Base):
         findings = sorted(result.findings, key=lambda f: (f.line, f.column, -SEVERITY_RANK.get(f.severity, 0), f.rule))
         recs = []
         spans = []
-        data: list[str] = []
+        data: dict[str, dict[str, Any]] = {}
         counts = dict.fromkeys(SEVERITIES, 0)
         page = self._page
         for f in findings:
@@ -541,15 +545,16 @@ class Reporter(Base):
                 counts[f.severity] = counts.get(f.severity, 0) + 1
             if rec["highlighted"]:
                 spans.append((f.offset, f.end_offset, fid))
-            data.append(safe_json(str(fid)) + ":" + safe_json({
+            data[str(fid)] = {
                 "r": f.rule, "n": f.name, "c": f.category, "s": f.severity, "m": f.message,
                 "x": f.fix or "", "l": f.line, "k": f.column, "st": f.status,
-            }))
+            }
             self._all.add(f)
             page.add(f)
         if data:
             spool = page.spools["data"]
-            spool.write(("," if spool.used else "") + ",".join(data))
+            # The members of the page's {id: record} object (encoded at once, without its braces).
+            spool.write(("," if spool.used else "") + safe_json(data)[1:-1])
         source_html = None if source is None else _source_html(anchor, source, spans, {r["id"]: r for r in recs})
         claims, claims_error = self._claims(result)
         summary = result.extras.get("claims") or {}
