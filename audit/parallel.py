@@ -231,7 +231,10 @@ class Executor(Protocol):
 
     An executor made before the run (``--executor dask``) may also have ``bind(job)``,
     which :func:`run` calls with the run's :class:`Job` before the first batch; one
-    without it is not used for runs whose reports read the documents.
+    without it is not used for runs whose reports read the documents. One whose workers
+    can be lost (a process killed or crashed) has ``lost(exc)``, which says whether a
+    future's exception means that; it must take batches again afterwards (see
+    :class:`Collector`).
     """
 
     workers: int
@@ -315,10 +318,23 @@ class LocalExecutor:
         self._pool: Any = None
 
     def submit(self, batch: list[Input]) -> Future[list[FileResult]]:
+        from concurrent.futures.process import BrokenProcessPool
+
         if self._pool is None:
             return self._start(batch)
-        fut: Future[list[FileResult]] = self._pool.submit(_worker_batch, batch)
+        try:
+            fut: Future[list[FileResult]] = self._pool.submit(_worker_batch, batch)
+        except BrokenProcessPool:  # a worker process was lost: the pool takes no more work
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            return self._start(batch)
         return fut
+
+    @staticmethod
+    def lost(exc: BaseException) -> bool:
+        """Whether ``exc`` (from a future) means a worker process was lost (killed or crashed)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        return isinstance(exc, BrokenProcessPool)
 
     def _start(self, batch: list[Input]) -> Future[list[FileResult]]:
         """Start the pool with the first batch.
@@ -344,6 +360,75 @@ class LocalExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+#: Files in a row that lose their worker even when checked alone before the run gives up:
+#: then the workers cannot run at all (they fail as they start), whatever the file.
+LOST_IN_A_ROW = 3
+
+
+class WorkersLost(RuntimeError):
+    """Worker processes stopped on :data:`LOST_IN_A_ROW` files in a row, each checked alone."""
+
+
+class Collector:
+    """The results of the batches of one run, in the order they are asked for.
+
+    When a worker process was lost while a batch was in flight (killed, for example by the
+    kernel for lack of memory, or crashed), the batch's results are gone, and so are those
+    of every batch in flight on a local pool: each of its files is checked again on its
+    own, one at a time, so that a file that loses its worker again is known to be the
+    cause. That file gets an IN005 finding instead of results; every other file is checked
+    as usual. When :data:`LOST_IN_A_ROW` files in a row (over the whole run) lose their
+    workers even alone, the workers cannot check anything, and :class:`WorkersLost` ends
+    the run.
+    """
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+        self._lost = getattr(executor, "lost", None)
+        self.in_a_row = 0
+
+    def __call__(self, fut: Any, batch: list[Input]) -> list[FileResult]:
+        """The results of ``batch``, submitted to the executor as ``fut``."""
+        try:
+            results = list(fut.result())
+        except Exception as e:
+            if self._lost is None or not self._lost(e):
+                raise
+        else:
+            self.in_a_row = 0
+            return results
+        out: list[FileResult] = []
+        for inp in batch:
+            try:
+                out.extend(self.executor.submit([inp]).result())
+            except Exception as e:
+                if not self._lost(e):
+                    raise
+                self.in_a_row += 1
+                if self.in_a_row >= LOST_IN_A_ROW:
+                    raise WorkersLost(
+                        f"worker processes stopped on {self.in_a_row} files in a row, each checked alone, so they "
+                        "cannot check anything here (look in the system log for processes killed for lack of "
+                        f"memory; --jobs 1 checks in this process): {type(e).__name__}: {e}"
+                    ) from e
+                out.append(_lost_result(inp))
+            else:
+                self.in_a_row = 0
+        return out
+
+
+def _lost_result(inp: Input) -> FileResult:
+    """The result of a file whose worker process was lost while checking it, also alone."""
+    from audit.engine import FileResult, input_finding
+
+    return FileResult(path=inp.display, format=inp.format, findings=[input_finding(
+        inp.display, "IN005",
+        f"{inp.display} was not checked: the worker process checking it stopped (killed, for example for lack "
+        "of memory, or crashed), also when it was checked alone",
+        "Check it alone with `audit check FILE --jobs 1 --debug`; split it or exclude it in the config, and "
+        "report it as a bug in audit if it is an ordinary article.")])
 
 
 def batch_size(total: int | None, workers: int) -> int:
@@ -423,10 +508,12 @@ def run(
     # None (to be filled, in order, from the batch's future).
     pending: deque[tuple[list[Input], list[FileResult | None], Any]] = deque()
 
+    collect = Collector(executor)
+
     def drain(n: int) -> Iterator[FileResult]:
         while len(pending) > n:
             batch_inputs, slots, fut = pending.popleft()
-            fresh = iter(fut.result() if fut is not None else ())
+            fresh = iter(collect(fut, batch_inputs) if fut is not None else ())
             todo = iter(batch_inputs)
             for slot in slots:
                 if slot is not None:

@@ -135,3 +135,67 @@ def test_audit_baseline_on_the_cluster_is_the_local_baseline(tmp_path: Path, sch
     local = baseline()
     assert len(local) > 10
     assert baseline("--scheduler", scheduler.scheduler_address) == local
+
+
+class _DieOn(distributed.WorkerPlugin):
+    """A Dask worker plugin: the worker's process ends at once when it checks the file named
+    ``name`` (as the kernel's out-of-memory killer would end it). Workers the nanny starts
+    again get the plugin too, so every attempt at that file loses its worker."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def setup(self, worker: Any) -> None:
+        import os
+
+        import audit.engine
+
+        real, name = audit.engine.check_input, self.name
+
+        def check_input(inp: Any, *args: Any, **kwargs: Any) -> Any:
+            if Path(inp.display).name == name:
+                os._exit(137)
+            return real(inp, *args, **kwargs)
+
+        audit.engine.check_input = check_input
+
+
+def test_a_file_that_kills_its_dask_worker_is_reported_and_every_other_file_checked(tmp_path: Path) -> None:
+    import dask
+
+    make_files(tmp_path / "gen", n=5)
+    folder = str(tmp_path / "gen")
+    _, local = check("--jobs", "1", folder)
+    # A cluster of its own: one retry of a task whose worker died, then KilledWorker.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+        )
+    try:
+        with distributed.Client(cluster) as client:
+            client.register_plugin(_DieOn("a02.html"), name="die-on-a02")
+        # (The report goes to a file: the cluster logs its lost workers on standard error.)
+        code, _ = check("--fail-on", "error", "--scheduler", cluster.scheduler_address, "-o", str(tmp_path / "out.json"), folder)
+    finally:
+        cluster.close()
+    assert code == 1
+    got, want = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["files"], json.loads(local)["files"]
+    assert [f["path"] for f in got] == [f["path"] for f in want]
+    for g, w in zip(got, want):
+        if g["path"].endswith("a02.html"):
+            assert [x["rule"] for x in g["findings"]] == ["IN005"]
+        else:
+            assert without_timing(g) == without_timing(w)
+
+
+def test_killed_workers_and_lost_inputs_are_lost_workers() -> None:
+    from distributed.client import FutureCancelledError
+
+    from audit.executors.dask_backend import DaskExecutor
+
+    ex = DaskExecutor.__new__(DaskExecutor)
+    ex._job_future = job = object()
+    assert not ex.lost(ValueError("a rule failed")) and ex._job_future is job
+    assert ex.lost(distributed.KilledWorker("check_batch-1", None, 1))  # type: ignore[arg-type]
+    assert ex._job_future is None  # scattered again with the next batch
+    assert ex.lost(FutureCancelledError("check_batch-2", "already forgotten"))

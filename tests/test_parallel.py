@@ -297,3 +297,123 @@ def test_an_entry_encoded_in_a_worker_survives_pickling_and_is_stored_as_it_is(
     assert all(cache.put(i, r) for i, r in zip(inputs, results))
     assert sorted(p.read_bytes() for p in (tmp_path / "c").rglob("*.entry")) == sorted(e.blob for e in made)
     assert all("_cache_entry" not in vars(r) for r in results)  # (not carried on to the reports)
+
+
+# --- a worker process lost while checking (killed, out of memory, crashed) ------------------
+
+
+def _die_in_workers_on(monkeypatch: pytest.MonkeyPatch, names: tuple[str, ...]) -> None:
+    """Make a worker process end at once (as the kernel's out-of-memory killer would end it)
+    when it checks a file whose name is in ``names`` (``"*"``: every file). The worker processes
+    are forked from this one, so they inherit the patch; this process checks as usual."""
+    import audit.engine
+
+    parent = os.getpid()
+    real = audit.engine.check_input
+
+    def check_input(inp: Input, *args: Any, **kwargs: Any) -> FileResult:
+        if os.getpid() != parent and ("*" in names or Path(inp.display).name in names):
+            os._exit(137)
+        return real(inp, *args, **kwargs)
+
+    monkeypatch.setattr(audit.engine, "check_input", check_input)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the patch reaches the workers where they are forked")
+def test_a_file_that_kills_its_worker_is_reported_and_every_other_file_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_files(tmp_path / "gen", n=30)
+    folder = str(tmp_path / "gen")
+    _, reference = cli_json("--jobs", "1", "--no-cache", folder)
+    _die_in_workers_on(monkeypatch, ("a07.txt",))
+    for _ in range(2):  # the second run with the cache: the lost file is not served from it
+        code, out = cli_json("--jobs", "2", "--fail-on", "error", folder)
+        assert code == 1
+        files = json.loads(out)["files"]
+        expected = json.loads(reference)["files"]
+        assert [f["path"] for f in files] == [f["path"] for f in expected]
+        for got, want in zip(files, expected):
+            if got["path"].endswith("a07.txt"):
+                assert [x["rule"] for x in got["findings"]] == ["IN005"]
+                assert "was not checked: the worker process checking it stopped" in got["findings"][0]["message"]
+            else:
+                assert got == want
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the patch reaches the workers where they are forked")
+def test_workers_that_cannot_check_anything_end_the_run_with_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_files(tmp_path / "gen", n=6)
+    _die_in_workers_on(monkeypatch, ("*",))
+    r = CliRunner().invoke(cli, ["check", "-f", "json", "--jobs", "2", "--no-cache", str(tmp_path / "gen")])
+    # (`audit`'s entry point reports it as an internal error, exit code 2.)
+    assert isinstance(r.exception, parallel.WorkersLost)
+    assert str(r.exception).startswith(f"worker processes stopped on {parallel.LOST_IN_A_ROW} files in a row")
+    assert "BrokenProcessPool" in str(r.exception)
+
+
+class _LosingExecutor:
+    """Checks in this process, but a batch holding one of ``deadly`` loses its 'worker'."""
+
+    workers = 2
+
+    class Lost(Exception):
+        pass
+
+    class Other(Exception):
+        pass
+
+    def __init__(self, deadly: set[str], error: type[Exception] = Lost) -> None:
+        self.deadly, self.error = deadly, error
+        self.submitted: list[list[str]] = []
+
+    def submit(self, batch: list[Input]) -> Any:
+        names = [i.display for i in batch]
+        self.submitted.append(names)
+        outer = self
+
+        class Fut:
+            def result(self) -> list[FileResult]:
+                if outer.deadly & set(names):
+                    raise outer.error("worker lost")
+                return [FileResult(path=n, format="markdown", sha256="x") for n in names]
+
+        return Fut()
+
+    def lost(self, exc: BaseException) -> bool:
+        return isinstance(exc, self.Lost)
+
+    def close(self) -> None:
+        pass
+
+
+def test_after_a_lost_worker_each_file_of_the_batch_is_checked_alone() -> None:
+    inputs = [Input(display=f"f{i}.md", path=None, relpath=f"f{i}.md", format="markdown", data=b"x") for i in range(200)]
+    ex = _LosingExecutor({"f37.md", "f150.md"})
+    results = list(parallel.run(inputs, from_dict({}), executor=ex))
+    assert [r.path for r in results] == [i.display for i in inputs]
+    lost = [r.path for r in results if r.findings]
+    assert lost == ["f37.md", "f150.md"]
+    assert all(r.findings[0].rule == "IN005" and r.findings[0].severity == "error" for r in results if r.findings)
+    # Only the batches with a deadly file were split, one file per submission.
+    singles = [names for names in ex.submitted if len(names) == 1]
+    batches = [names for names in ex.submitted if len(names) > 1]
+    assert {n for names in batches if {"f37.md", "f150.md"} & set(names) for n in names} == {n for (n,) in singles}
+
+
+def test_other_errors_of_a_batch_are_not_taken_for_a_lost_worker() -> None:
+    inputs = [Input(display=f"f{i}.md", path=None, relpath=f"f{i}.md", format="markdown", data=b"x") for i in range(20)]
+    ex = _LosingExecutor({"f3.md"}, error=_LosingExecutor.Other)
+    with pytest.raises(_LosingExecutor.Other):
+        list(parallel.run(inputs, from_dict({}), executor=ex))
+
+
+def test_files_in_a_row_that_lose_their_workers_alone_end_the_run() -> None:
+    inputs = [Input(display=f"f{i}.md", path=None, relpath=f"f{i}.md", format="markdown", data=b"x") for i in range(40)]
+    deadly = {f"f{i}.md" for i in range(parallel.LOST_IN_A_ROW)}
+    with pytest.raises(parallel.WorkersLost):
+        list(parallel.run(inputs, from_dict({}), executor=_LosingExecutor(deadly)))
+    # One fewer in a row is reported file by file.
+    deadly = {f"f{i}.md" for i in range(parallel.LOST_IN_A_ROW - 1)}
+    results = list(parallel.run(inputs, from_dict({}), executor=_LosingExecutor(deadly)))
+    assert [r.path for r in results if r.findings] == sorted(deadly)

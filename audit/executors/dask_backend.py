@@ -106,5 +106,18 @@ class DaskExecutor:
             return Done(local)
         return _Merged(order, fut, local)
 
+    def lost(self, exc: BaseException) -> bool:
+        """Whether ``exc`` (from a future) means the cluster lost workers that ran the task:
+        Dask retries a task whose worker dies, then gives up with ``KilledWorker``, and a task
+        whose input (the job, scattered to the workers) died with them is cancelled. The job
+        is scattered again with the next batch."""
+        from distributed import KilledWorker
+        from distributed.client import FutureCancelledError
+
+        if not isinstance(exc, (KilledWorker, FutureCancelledError)):
+            return False
+        self._job_future = None
+        return True
+
     def close(self) -> None:
         self.client.close()

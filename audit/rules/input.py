@@ -83,6 +83,28 @@ class DocumentTimeBudget(_EngineRule):
 
 
 @register
+class WorkerLost(_EngineRule):
+    id = "IN005"
+    name = "worker-lost"
+    what = (
+        "Reports a file whose worker process stopped while checking it, twice: killed (for example for lack of "
+        "memory) or crashed. It is not checked; every other file is."
+    )
+    why = (
+        "In a run over a large corpus one file that brings down its worker process must not end the run and "
+        "lose every other file's results; the file is listed as not checked rather than silently passed."
+    )
+    example = "dump.md was not checked: the worker process checking it stopped (killed or crashed), also when it was checked alone"
+    instead = (
+        "Check the file alone with `audit check FILE --jobs 1 --debug`; split it or exclude it in the config, "
+        "and report it as a bug in audit if it is an ordinary article."
+    )
+    references = ("Robustness: docs/robustness.md",)
+    fail_examples = (Example("(a file whose checking ends its worker process)"),)
+    pass_examples = (Example("A short article."),)
+
+
+@register
 class InternalError(_EngineRule):
     id = "IN900"
     name = "internal-error"
