@@ -422,13 +422,12 @@ class Collector:
 def _lost_result(inp: Input) -> FileResult:
     """The result of a file whose worker process was lost while checking it, also alone."""
     from audit.engine import FileResult, input_finding
+    from audit.rules.input import WorkerLost
 
     return FileResult(path=inp.display, format=inp.format, findings=[input_finding(
-        inp.display, "IN005",
+        inp.display, WorkerLost.id,
         f"{inp.display} was not checked: the worker process checking it stopped (killed, for example for lack "
-        "of memory, or crashed), also when it was checked alone",
-        "Check it alone with `audit check FILE --jobs 1 --debug`; split it or exclude it in the config, and "
-        "report it as a bug in audit if it is an ordinary article.")])
+        "of memory, or crashed), also when it was checked alone", WorkerLost.instead)])
 
 
 def batch_size(total: int | None, workers: int) -> int:
