@@ -249,3 +249,19 @@ def test_histogram_columns_stay_few_for_wide_scales():
     assert len(bars) <= html.HISTOGRAM_BINS and sum(b["count"] for b in bars) == 200
     # Easier than the target is good on this scale: the columns above 60 are not "over".
     assert all(not b["over"] for b in bars if b["x"] > chart["tx"]) and any(b["over"] for b in bars)
+
+
+def test_the_source_views_escape_is_markupsafes():
+    import random
+
+    from markupsafe import escape
+
+    from audit.reporters.html import _esc
+
+    rnd = random.Random(7)
+    alphabet = "&<>'\"; #x0123abc\n\t\u00a0é–😀\u2028\x00"
+    samples = ["", "plain text", "&amp; already", "<script>alert('x')</script>", '"quoted" & <b>', "&#39;&#34;"]
+    samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 40))) for _ in range(2000)]
+    samples += [chr(c) for c in range(128)]
+    for text in samples:
+        assert _esc(text) == str(escape(text)), text
