@@ -342,6 +342,24 @@ def test_a_file_that_kills_its_worker_is_reported_and_every_other_file_checked(
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the patch reaches the workers where they are forked")
+def test_audit_report_lists_the_file_that_killed_its_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_files(tmp_path / "gen", n=6)
+    _die_in_workers_on(monkeypatch, ("a04.txt",))
+    out = tmp_path / "report"
+    r = CliRunner().invoke(cli, ["report", str(tmp_path / "gen"), "-o", str(out), "--jobs", "2", "--no-cache"],
+                           catch_exceptions=False)
+    assert r.exit_code == 1, r.output
+    files = json.loads((out / "findings.json").read_text(encoding="utf-8"))["files"]
+    lost = {f["path"].rsplit("/", 1)[-1]: [x["rule"] for x in f["findings"]] for f in files}
+    assert lost.pop("a04.txt") == ["IN005"] and len(lost) == 7
+    assert all("IN005" not in rules for rules in lost.values()) and any(len(rules) > 3 for rules in lost.values())
+    sarif = json.loads((out / "findings.sarif").read_text(encoding="utf-8"))
+    assert [res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[-1]
+            for res in sarif["runs"][0]["results"] if res["ruleId"] == "IN005"] == ["a04.txt"]
+    assert "IN005" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the patch reaches the workers where they are forked")
 def test_workers_that_cannot_check_anything_end_the_run_with_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_files(tmp_path / "gen", n=6)
     _die_in_workers_on(monkeypatch, ("*",))
