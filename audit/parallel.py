@@ -27,6 +27,7 @@ both from the run's :class:`Job` (``bind``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import os
@@ -316,10 +317,14 @@ class LocalExecutor:
         self.job = job
         self.workers = max(1, workers)
         self._pool: Any = None
+        #: Worker processes could not be started: batches are checked in this process.
+        self._inline = False
 
     def submit(self, batch: list[Input]) -> Future[list[FileResult]]:
         from concurrent.futures.process import BrokenProcessPool
 
+        if self._inline:
+            return Done(check_batch(self.job, batch))  # type: ignore[return-value]
         if self._pool is None:
             return self._start(batch)
         try:
@@ -352,9 +357,28 @@ class LocalExecutor:
         try:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(job, os.getpid()))
             fut: Future[list[FileResult]] = self._pool.submit(_worker_batch, batch)
+        except (OSError, NotImplementedError) as e:
+            # No worker processes here: no shared-memory semaphores (/dev/shm missing, as on
+            # some serverless hosts), a process limit that refuses the fork, no sem_open.
+            self._without_pool(e)
+            return Done(check_batch(self.job, batch))  # type: ignore[return-value]
         finally:
             gc.unfreeze()
         return fut
+
+    def _without_pool(self, exc: BaseException) -> None:
+        """Check every batch in this process from now on, and say so once on standard error."""
+        import sys
+
+        if self._pool is not None:
+            with contextlib.suppress(Exception):
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self._inline = True
+        sys.stderr.write(
+            f"audit: note: worker processes cannot be started here ({type(exc).__name__}: {exc}); "
+            "checking in this process instead, with the same results (--jobs 1 does so without this note)\n"
+        )
 
     def close(self) -> None:
         if self._pool is not None:

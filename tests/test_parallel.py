@@ -435,3 +435,34 @@ def test_files_in_a_row_that_lose_their_workers_alone_end_the_run() -> None:
     deadly = {f"f{i}.md" for i in range(parallel.LOST_IN_A_ROW - 1)}
     results = list(parallel.run(inputs, from_dict({}), executor=_LosingExecutor(deadly)))
     assert [r.path for r in results if r.findings] == sorted(deadly)
+
+
+@pytest.mark.parametrize("error", [OSError(38, "Function not implemented"), NotImplementedError("no sem_open"),
+                                   OSError(11, "Resource temporarily unavailable")], ids=["no-shm", "no-sem-open", "fork-refused"])
+def test_without_worker_processes_the_run_checks_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   error: Exception) -> None:
+    import concurrent.futures
+
+    make_files(tmp_path / "gen", n=20)
+    expected = CliRunner().invoke(cli, ["check", "-f", "json", "--fail-on", "never", "--no-cache", "--jobs", "1",
+                                        str(tmp_path / "gen")])
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Refused(real):  # type: ignore[misc, valid-type]
+        """A pool whose construction (no semaphores) or first fork (a process limit) fails."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if isinstance(error, NotImplementedError) or error.errno == 38:
+                raise error
+            super().__init__(*args, **kwargs)
+
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            raise error
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Refused)
+    r = CliRunner().invoke(cli, ["check", "-f", "json", "--fail-on", "never", "--no-cache", "--jobs", "2",
+                                 str(tmp_path / "gen")])
+    assert r.exit_code == 0
+    assert r.stdout == expected.stdout
+    note = "audit: note: worker processes cannot be started here"
+    assert r.stderr.count(note) == 1 and type(error).__name__ in r.stderr
