@@ -176,6 +176,15 @@ def test_articles_table_sorts(page):
     assert first in ("articles/hostile.md", "articles/long.md")
 
 
+def test_articles_table_sorts_by_text_where_a_cell_has_no_sort_key(page):
+    # The article column sorts by the path shown (its cells carry no data-sort).
+    page.locator("table.articles-table th button", has_text="Article").click()
+    paths = page.locator("table.articles-table tbody tr td:nth-child(1)").all_inner_texts()
+    assert len(paths) >= 2 and paths == sorted(paths)
+    page.locator("table.articles-table th button", has_text="Article").click()
+    assert page.locator("table.articles-table tbody tr td:nth-child(1)").all_inner_texts() == sorted(paths, reverse=True)
+
+
 def mark_in_view(page, mark) -> bool:
     box = mark.bounding_box()
     height = page.evaluate("window.innerHeight")

@@ -156,7 +156,11 @@
     if (tipFor && (tipFor.matches(":hover") || tipFor === document.activeElement)) { showTip(tipFor); } else { hideTip(); }
   }, { passive: true });
 
-  /* Sortable tables. */
+  /* Sortable tables. A cell sorts by its data-sort attribute, or else by its text. */
+  function sortKey(cell) {
+    var v = cell.getAttribute("data-sort");
+    return v === null ? cell.textContent.trim() : v;
+  }
   document.querySelectorAll("table.sortable").forEach(function (table) {
     var heads = Array.prototype.slice.call(table.querySelectorAll("thead th"));
     heads.forEach(function (th, col) {
@@ -170,8 +174,8 @@
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
-          var x = a.cells[col].getAttribute("data-sort") || "";
-          var y = b.cells[col].getAttribute("data-sort") || "";
+          var x = sortKey(a.cells[col]);
+          var y = sortKey(b.cells[col]);
           var nx = parseFloat(x), ny = parseFloat(y);
           var c;
           if (x === "" && y === "") { c = 0; }
