@@ -691,6 +691,18 @@ class ResultCache:
         self.used_bytes += len(encoded.blob)
         return True
 
+    def put_shipped(self, inp: Input, encoded: Encoded) -> FileResult:
+        """Store an entry encoded where ``inp`` was checked and give the result it holds, served
+        as from a hit: its findings are decoded when something asks for them. (A result sent
+        as its entry alone, see :class:`audit.parallel.Shipped`.)"""
+        with contextlib.suppress(OSError):
+            self._write(self._path(encoded.key), encoded.blob)
+            self.puts += 1
+            self.used_bytes += len(encoded.blob)
+        result = self._from_entry(encoded.blob, encoded.key, inp)
+        assert result is not None  # (None only for a run that reads the documents)
+        return result
+
     def _ensure_root(self) -> None:
         if self._ready:
             return

@@ -22,7 +22,8 @@ documents (the HTML report, the claims inventory) a worker sends back what they
 need of it instead, as ``FileResult.report`` (``report_data``); for those that
 identify findings by their fingerprints (SARIF, baselines) it stamps each finding
 with its fingerprint (``fingerprints``). An executor made before the run learns
-both from the run's :class:`Job` (``bind``).
+both from the run's :class:`Job` (``bind``). With a cache, a worker encodes each
+result's entry, and a result that has one is sent as the entry alone (:class:`Shipped`).
 """
 
 from __future__ import annotations
@@ -193,6 +194,11 @@ class Job:
     #: The run's cache's :class:`audit.cache.EntryEncoder`: each result comes with its cache
     #: entry (``_cache_entry``), encoded where the file was checked, for the run to write.
     cache_entries: Any = None
+    #: Checked in another process: a result that has its entry is sent as the entry alone
+    #: (:class:`Shipped`), one compact blob instead of the pickled findings, and the run's
+    #: process serves it from the entry as it would serve a cache hit. Not for runs whose
+    #: reports read the documents (their results carry what the entry does not hold).
+    ship_entries: bool = False
 
 
 def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
@@ -220,11 +226,33 @@ def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
             result.document = None
             out.append(result)
     if job.cache_entries is not None:
-        for inp, result in zip(batch, out):
+        ship = job.ship_entries and not job.report_data
+        for i, (inp, result) in enumerate(zip(batch, out)):
             entry = job.cache_entries.encode(inp, result, job.fingerprints)
-            if entry is not None:
+            if entry is None:
+                continue
+            if ship:
+                out[i] = Shipped(entry)  # type: ignore[call-overload]
+            else:
                 vars(result)["_cache_entry"] = entry
     return out
+
+
+class Shipped:
+    """A result sent from the process that checked it as its cache entry alone (see
+    :attr:`Job.ship_entries`); :meth:`audit.cache.ResultCache.put` stores it and gives the
+    result it holds."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry: Any) -> None:
+        self.entry = entry
+
+    def __getstate__(self) -> Any:
+        return self.entry
+
+    def __setstate__(self, entry: Any) -> None:
+        self.entry = entry
 
 
 class Executor(Protocol):
@@ -352,7 +380,7 @@ class LocalExecutor:
         import gc
         from concurrent.futures import ProcessPoolExecutor
 
-        job = dataclasses.replace(self.job, cfg=portable_config(self.job.cfg))
+        job = dataclasses.replace(self.job, cfg=portable_config(self.job.cfg), ship_entries=True)
         gc.freeze()
         try:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(job, os.getpid()))
@@ -544,6 +572,10 @@ def run(
                     continue
                 result = next(fresh)
                 inp = next(todo)
+                if isinstance(result, Shipped):
+                    assert cache is not None
+                    yield cache.put_shipped(inp, result.entry)
+                    continue
                 if cache is not None:
                     cache.put(inp, result, fingerprints=job.fingerprints)
                 yield result

@@ -265,14 +265,43 @@ def test_workers_encode_the_cache_entries_the_run_would_have_written(tmp_path: P
     # checked; the run only writes it. The folder is byte for byte what one process writes.
     make_files(tmp_path / "gen")
     one, two = tmp_path / "one", tmp_path / "two"
+    _, fresh = cli_json("--no-cache", str(CORPUS), str(tmp_path / "gen"))
     for jobs, folder in (("1", one), ("2", two)):
-        code, _ = cli_json("--jobs", jobs, "--cache-dir", str(folder), str(CORPUS), str(tmp_path / "gen"))
+        code, filling = cli_json("--jobs", jobs, "--cache-dir", str(folder), str(CORPUS), str(tmp_path / "gen"))
         assert code == 0
+        # (With workers the results came as their entries alone, served as from hits.)
+        assert filling == fresh
     assert _entries(one) == _entries(two) and len(_entries(one)) >= len(os.listdir(CORPUS)) + 12
     for fmt_args in ((), ("--jobs", "2")):
         _, cached = cli_json(*fmt_args, "--cache-dir", str(two), str(CORPUS), str(tmp_path / "gen"))
         _, fresh = cli_json(*fmt_args, "--no-cache", str(CORPUS), str(tmp_path / "gen"))
         assert cached == fresh
+
+
+def test_a_result_checked_in_a_worker_comes_as_its_entry_alone(tmp_path: Path) -> None:
+    from audit.cache import ResultCache
+
+    paths = make_files(tmp_path / "gen", 3)
+    cfg = from_dict({})
+    cache = ResultCache(cfg, tmp_path / "c")
+    inputs = list(discover([str(tmp_path / "gen")], cfg))
+    plain = parallel.check_batch(parallel.Job(cfg, cache_entries=cache.encoder), inputs)
+    shipped = pickle.loads(pickle.dumps(parallel.check_batch(
+        parallel.Job(cfg, cache_entries=cache.encoder, ship_entries=True), inputs)))
+    # A result that has an entry crosses as the entry; one that cannot be stored (the binary
+    # file's message names its path) as itself.
+    kinds = {Path(i.display).name: type(r).__name__ for i, r in zip(inputs, shipped)}
+    assert kinds == {**{p.name: "Shipped" for p in paths}, "empty.md": "Shipped", "binary.txt": "FileResult"}
+    for inp, fresh, sent in zip(inputs, plain, shipped):
+        if not isinstance(sent, parallel.Shipped):
+            continue
+        served = cache.put_shipped(inp, sent.entry)
+        assert "_load_findings" in vars(served)  # nothing decoded yet: the JSON report copies the record
+        assert served.as_record() == fresh.as_record() and served.tally() == fresh.tally()
+    assert cache.puts == 4 and len(list((tmp_path / "c").rglob("*.entry"))) == 4
+    # The reports that read the documents get whole results: an entry holds no text.
+    job = parallel.Job(cfg, cache_entries=cache.encoder, ship_entries=True, report_data=True)
+    assert not any(isinstance(r, parallel.Shipped) for r in parallel.check_batch(job, inputs))
 
 
 def test_an_entry_encoded_in_a_worker_survives_pickling_and_is_stored_as_it_is(

@@ -68,7 +68,7 @@ class DaskExecutor:
         if self._job_future is None:
             from audit.parallel import portable_config
 
-            portable = dataclasses.replace(self.job, cfg=portable_config(self.job.cfg))
+            portable = dataclasses.replace(self.job, cfg=portable_config(self.job.cfg), ship_entries=True)
             self._job_future = self.client.scatter(portable, broadcast=True, hash=False)
         return self._job_future
 
