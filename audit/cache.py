@@ -683,6 +683,19 @@ class ResultCache:
         if encoded.tail is not None:
             # The JSON report of this run writes the record stored with it.
             vars(result)["_record_tail"] = (encoded.tail, tuple(map(id, result.findings)))
+        return self._store(encoded)
+
+    def put_shipped(self, inp: Input, encoded: Encoded) -> FileResult:
+        """Store an entry encoded where ``inp`` was checked and give the result it holds, served
+        as from a hit: its findings are decoded when something asks for them. (A result sent
+        as its entry alone, see :class:`audit.parallel.Shipped`.)"""
+        self._store(encoded)
+        result = self._from_entry(encoded.blob, encoded.key, inp)
+        assert result is not None  # (None only for a run that reads the documents)
+        return result
+
+    def _store(self, encoded: Encoded) -> bool:
+        """Write an entry to the folder; returns whether it was written."""
         try:
             self._write(self._path(encoded.key), encoded.blob)
         except OSError:
@@ -690,18 +703,6 @@ class ResultCache:
         self.puts += 1
         self.used_bytes += len(encoded.blob)
         return True
-
-    def put_shipped(self, inp: Input, encoded: Encoded) -> FileResult:
-        """Store an entry encoded where ``inp`` was checked and give the result it holds, served
-        as from a hit: its findings are decoded when something asks for them. (A result sent
-        as its entry alone, see :class:`audit.parallel.Shipped`.)"""
-        with contextlib.suppress(OSError):
-            self._write(self._path(encoded.key), encoded.blob)
-            self.puts += 1
-            self.used_bytes += len(encoded.blob)
-        result = self._from_entry(encoded.blob, encoded.key, inp)
-        assert result is not None  # (None only for a run that reads the documents)
-        return result
 
     def _ensure_root(self) -> None:
         if self._ready:

@@ -240,8 +240,8 @@ def check_batch(job: Job, batch: list[Input]) -> list[FileResult]:
 
 class Shipped:
     """A result sent from the process that checked it as its cache entry alone (see
-    :attr:`Job.ship_entries`); :meth:`audit.cache.ResultCache.put` stores it and gives the
-    result it holds."""
+    :attr:`Job.ship_entries`); :meth:`audit.cache.ResultCache.put_shipped` stores it and
+    gives the result it holds."""
 
     __slots__ = ("entry",)
 
