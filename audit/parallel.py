@@ -389,7 +389,7 @@ class LocalExecutor:
             # No worker processes here: no shared-memory semaphores (/dev/shm missing, as on
             # some serverless hosts), a process limit that refuses the fork, no sem_open.
             self._without_pool(e)
-            return Done(check_batch(self.job, batch))  # type: ignore[return-value]
+            return self.submit(batch)
         finally:
             gc.unfreeze()
         return fut
