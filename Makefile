@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATASETS ?= ../shared/datasets
 
-.PHONY: demo test venv golden bench bench-accuracy bench-speed clean
+.PHONY: demo test lint venv golden bench bench-accuracy bench-speed clean
 
 $(BIN)/audit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest -q
+
+# The static checks alone (the test suite runs them too: tests/test_static.py).
+lint: venv
+	$(BIN)/python -m ruff check audit tests benchmarks scripts
+	$(BIN)/python -m mypy
 
 # Regenerate golden outputs after an intended change; review them with `git diff tests/golden`.
 golden: venv

@@ -445,7 +445,7 @@ class ResultCache:
         self._finding_attrs = ("path", *finding_fields)
         self._fast_findings = _plain_dataclass(Finding) and [f.name for f in fields(Finding)] == list(self._finding_attrs)
         if self._fast_findings:  # and the constructor stores exactly what it is given
-            sample = [f"v{i}" for i in range(len(finding_fields))]
+            sample: list[Any] = [f"v{i}" for i in range(len(finding_fields))]
             self._fast_findings = vars(self._findings("p", [sample])[0]) == vars(Finding("p", *sample))
         ident = {
             "schema": SCHEMA,

@@ -126,7 +126,7 @@ class FileResult:
         """Counts of the findings (see :func:`tally_of`), without building the findings of a cache hit."""
         t = self.__dict__.get("_tally")
         if t is not None and "findings" not in self.__dict__:
-            return t  # type: ignore[no-any-return]
+            return t
         return tally_of(self.findings)
 
     def record_tail(self) -> str | bytes | memoryview | None:
@@ -140,7 +140,7 @@ class FileResult:
             return text if ids is None and "_load_findings" in self.__dict__ else None
         if ids is None or len(ids) != len(findings) or tuple(map(id, findings)) != ids:
             return None
-        return text  # type: ignore[no-any-return]
+        return text
 
     def as_record(self) -> dict[str, Any]:
         rec: dict[str, Any] = {
@@ -562,7 +562,7 @@ class Summary:
 
 
 def execute(
-    inputs: list[Input],
+    inputs: Iterable[Input],
     cfg: Config,
     reporters: list[Any],
     select: Iterable[str] = (),

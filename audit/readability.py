@@ -109,16 +109,16 @@ def _patch_textstat() -> Any:
             def get_cmudict(lang: str) -> _SyllableDictionary:
                 return shim
 
-            _count_syllables.get_cmudict = get_cmudict  # type: ignore[assignment]
-            _get_cmudict.get_cmudict = get_cmudict  # type: ignore[assignment]
-            ts_utils.get_cmudict = get_cmudict  # type: ignore[attr-defined]
+            _count_syllables.get_cmudict = get_cmudict
+            _get_cmudict.get_cmudict = get_cmudict
+            ts_utils.get_cmudict = get_cmudict
             _count_syllables.count_syllables.cache_clear()
         except ImportError:  # textstat 0.7.3-0.7.6: one class, Pyphen only
             textstat.textstat.pyphen = _Hyphenator()
             for name in ("syllable_count", "polysyllabcount", "lexicon_count"):
-                fn = getattr(type(textstat.textstat), name, None)
-                if hasattr(fn, "cache_clear"):
-                    fn.cache_clear()
+                cache_clear = getattr(getattr(type(textstat.textstat), name, None), "cache_clear", None)
+                if cache_clear is not None:
+                    cache_clear()
         _TEXTSTAT = textstat
         return textstat
 

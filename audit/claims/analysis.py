@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from operator import itemgetter
@@ -295,7 +296,7 @@ def _has_ascii_digit(text: str) -> bool:
     )
 
 
-def _statistics(words: list[str], at: list[int] | None = None, hits: set[str] | None = None) -> list[tuple[int, int]]:
+def _statistics(words: list[str], at: list[int] | None = None, hits: AbstractSet[str] | None = None) -> list[tuple[int, int]]:
     """Token ranges of statistics: percentages, "1 in 5", counts of people, "millions".
 
     ``at`` (optional, ascending) holds every index of ``words`` where a word of
@@ -408,7 +409,7 @@ def _named_sources(
     lex: Lexicons,
     source_at: list[int] | None = None,
     at: list[int] | None = None,
-    hits: set[str] | None = None,
+    hits: AbstractSet[str] | None = None,
 ) -> list[tuple[int, int]]:
     """Token ranges of named sources: listed institutions and journals, "according to <Name>",
     "published in <Name>", "a 2019 study".
@@ -721,7 +722,7 @@ _FUTURE = frozenset({"future", "further", "additional", "larger", "more"})
 _DEGREE = frozenset({"significantly", "slightly", "much", "markedly", "substantially", "considerably", "marginally", "somewhat", "far", "statistically", "not", "also", "further"})
 
 
-def _recommendation(words: list[str], at: list[int] | None = None, hits: set[str] | None = None) -> bool:
+def _recommendation(words: list[str], at: list[int] | None = None, hits: AbstractSet[str] | None = None) -> bool:
     """"Should", "must", "are needed", "further studies are necessary": a recommendation, not a finding.
 
     ``at`` (optional, ascending) holds every index of ``words`` where a word of

@@ -193,7 +193,7 @@ class TokenMatcher:
                         if not is_number(word):
                             ok = False
                             break
-                    elif word not in slot:  # type: ignore[operator]
+                    elif word not in slot:
                         ok = False
                         break
                 if ok:

@@ -114,15 +114,16 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
         raise  # unreachable
     # Inputs are streamed (a large folder is never listed whole), except for a progress
     # bar, which needs their number.
-    inputs = gate.filter_inputs(load_inputs(paths, cfg, stdin_filename, stream=True), stdin="-" in paths)
+    stream = gate.filter_inputs(load_inputs(paths, cfg, stdin_filename, stream=True), stdin="-" in paths)
     want_progress = not no_progress and stderr_is_tty()
-    inputs = list(inputs) if want_progress else peek(inputs)
+    listed = list(stream) if want_progress else None
+    inputs = peek(stream) if listed is None else listed
     threshold = fail_on or cfg.fail_on
     use_color = (output is None and sys.stdout.isatty()) if color is None else color
     opts = reporters.ReportOptions(color=use_color and output is None, quiet=quiet, fail_on=threshold, root=cfg.root, config_digest=cfg.digest())
     opts.extra["show_suppressed"] = show_suppressed
     opts.extra["sarif_max_results"] = sarif_max_results
-    progress = _progress(len(inputs)) if (want_progress and len(inputs) > 20) else None
+    progress = _progress(len(listed)) if (listed is not None and len(listed) > 20) else None
     reporter_cls = reporters.get(fmt)
     run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, executor, scheduler)
 

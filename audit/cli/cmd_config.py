@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from audit.cli.options import load_config
+
+if TYPE_CHECKING:
+    from audit.config import Config
 
 
 @click.command("config")
@@ -30,7 +34,7 @@ def command(paths: tuple[str, ...], config_path: str | None, fmt: str) -> None:
         click.echo(to_toml(eff), nl=False)
 
 
-def _rel(path: str, cfg) -> str:  # type: ignore[no-untyped-def]
+def _rel(path: str, cfg: Config) -> str:
     from pathlib import Path
 
     from audit.engine import _rel as rel

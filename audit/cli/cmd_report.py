@@ -157,7 +157,8 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     # with the file's own settings (``run(report_data=True)``).
     stream = gate.filter_inputs(load_inputs(paths, cfg, stdin_filename, stream=True), stdin="-" in paths)
     want_progress = not no_progress and stderr_is_tty()
-    inputs = list(stream) if want_progress else peek(stream)
+    listed = list(stream) if want_progress else None
+    inputs = peek(stream) if listed is None else listed
     folder = output_folder(output)
     threshold = fail_on or cfg.fail_on
     base = cfg.settings_for("")
@@ -172,10 +173,10 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     if title:
         opts.extra["title"] = title
     progress = None
-    if want_progress and len(inputs) > 20:
+    if listed is not None and len(listed) > 20:
         from audit.cli.cmd_check import _progress
 
-        progress = _progress(len(inputs))
+        progress = _progress(len(listed))
     from audit.cli.cmd_check import run_options
 
     run_opts = run_options(cfg, sel, ign, debug, jobs, no_cache, cache_dir, executor, scheduler)

@@ -74,7 +74,7 @@ def _resolve(path: str | os.PathLike[str] | None, cfg: Any, from_config: str | N
     return None
 
 
-class Gating(list):  # type: ignore[type-arg]
+class Gating(list[Any]):
     """The gating of one run: a list of ``postprocess`` hooks with an end-of-run report.
 
     It is also a minimal reporter (``begin``/``file``/``end``): put it first

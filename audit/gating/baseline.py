@@ -94,20 +94,20 @@ def load(path: str | os.PathLike[str]) -> Baseline:
     if not isinstance(raw, list):
         raise GatingError(f"baseline {name}: entries: expected a list")
     entries = []
-    for i, e in enumerate(raw):
+    for i, item in enumerate(raw):
         where = f"baseline {name}: entries[{i}]"
-        if not isinstance(e, dict):
+        if not isinstance(item, dict):
             raise GatingError(f"{where}: expected an object")
         for key in ("path", "rule", "fingerprint"):
-            if not isinstance(e.get(key), str) or not e[key]:
+            if not isinstance(item.get(key), str) or not item[key]:
                 raise GatingError(f"{where}.{key}: expected a non-empty string")
-        count = e.get("count", 1)
+        count = item.get("count", 1)
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise GatingError(f"{where}.count: expected a positive integer")
-        match = e.get("match", "")
+        match = item.get("match", "")
         if not isinstance(match, str):
             raise GatingError(f"{where}.match: expected a string")
-        entries.append(Entry(e["path"], e["rule"].upper(), e["fingerprint"], match, count))
+        entries.append(Entry(item["path"], item["rule"].upper(), item["fingerprint"], match, count))
     return Baseline(file=p, entries=entries, created=data.get("created"))
 
 

@@ -143,9 +143,9 @@ def changes_since(revision: str, cwd: str | os.PathLike[str] | None = None) -> C
                 name = unquote(name)
                 current = None
                 if name.startswith("b/"):
-                    k = new_paths.get(name[2:])
-                    if k is not None:
-                        current = ch.files.setdefault(k, [])  # type: ignore[assignment]
+                    changed = new_paths.get(name[2:])
+                    if changed is not None:
+                        current = ch.files.setdefault(changed, [])
             elif current is not None and raw.startswith("@@"):
                 m = _HUNK.match(raw)
                 if m:

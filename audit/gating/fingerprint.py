@@ -43,8 +43,8 @@ def _paragraph_bounds(source: str, start: int, end: int) -> tuple[int, int]:
     lo = 0
     for m in _PARAGRAPH_BREAK.finditer(source, max(0, start - 4000), start):
         lo = m.end()
-    m = _PARAGRAPH_BREAK.search(source, end, end + 4000)
-    hi = m.start() if m else min(len(source), end + 4000)
+    after = _PARAGRAPH_BREAK.search(source, end, end + 4000)
+    hi = after.start() if after else min(len(source), end + 4000)
     return lo, max(hi, end)
 
 
@@ -97,7 +97,7 @@ def fingerprint(finding: Any, source_text: str | None) -> str:
     """
     stamped = getattr(finding, "fingerprint", "")
     if stamped:
-        return stamped  # type: ignore[no-any-return]
+        return stamped
     if about_whole_document(finding):
         return fingerprint_parts(finding.rule, "", None, 0, 0)
     return fingerprint_parts(finding.rule, finding.match, source_text, finding.offset, finding.end_offset)

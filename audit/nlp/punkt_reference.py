@@ -22,7 +22,7 @@ __all__ = ["reference_tokenizer"]
 _SINGLE_LETTERS_RE = re.compile(r"(?:[^\W\d_]\.){2,}$")
 
 
-class _Tokenizer(PunktSentenceTokenizer):
+class _Tokenizer(PunktSentenceTokenizer):  # type: ignore[misc]  # (NLTK has no type hints)
     """Stock Punkt with one extra first-pass rule: ``X.Y.`` tokens are abbreviations."""
 
     def _first_pass_annotation(self, aug_tok: PunktToken) -> None:
@@ -32,7 +32,7 @@ class _Tokenizer(PunktSentenceTokenizer):
             aug_tok.sentbreak = False
             aug_tok.abbr = True
 
-    def span_tokenize(self, text: str, realign_boundaries: bool = True) -> Any:  # type: ignore[override]
+    def span_tokenize(self, text: str, realign_boundaries: bool = True) -> Any:
         return list(super().span_tokenize(text, realign_boundaries))
 
 

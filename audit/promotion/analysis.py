@@ -306,7 +306,7 @@ def _lexicon_starters() -> tuple[frozenset[str], frozenset[str], dict[str, froze
             first.add(w)
             if _END in node or WILDCARD in node:
                 open_ended.add(w)
-            follow.setdefault(w, set()).update(k for k in node if k not in (_END, WILDCARD))  # type: ignore[union-attr]
+            follow.setdefault(w, set()).update(k for k in node if k not in (_END, WILDCARD))
     pairs = frozenset((w, x) for w, v in follow.items() for x in v)
     return frozenset(first), frozenset(open_ended), {w: frozenset(v) for w, v in follow.items()}, pairs
 
@@ -409,8 +409,8 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
     endorse = cues.get("endorse_verbs", frozenset())
     stop = load_words("seo", "stopwords.txt")
     domains_in: dict[int, list[tuple[int, int, int, str]]] = {}
-    for d in found_domains:
-        domains_in.setdefault(d[0], []).append(d)
+    for found in found_domains:
+        domains_in.setdefault(found[0], []).append(found)
     for bi, info in enumerate(blocks):
         toks = info.toks
         taken: set[int] = set()

@@ -138,7 +138,7 @@ class Tokens:
         return self.text[self.starts[i] : self.ends[i]]
 
 
-class GapTable(dict):  # type: ignore[type-arg]
+class GapTable(dict[str, Any]):
     """``table[s]`` is ``fn(s)``, remembered for the short strings that recur.
 
     Gaps between words are nearly always one of a few strings (" ", ", ", ". ", "-"), so
@@ -256,7 +256,8 @@ class Matcher:
     """A word trie over one or more lexicons, matched longest-first, left to right."""
 
     def __init__(self) -> None:
-        self._root: dict[str, object] = {}
+        #: A node maps each next word to its node, and :data:`_END` to the entry ending there.
+        self._root: dict[str, Any] = {}
         self.size = 0
         self._first: frozenset[str] | None = None
 
@@ -267,11 +268,11 @@ class Matcher:
         node = self._root
         self._first = None
         for w in words:
-            node = node.setdefault(w, {})  # type: ignore[assignment]
+            node = node.setdefault(w, {})
         if _END not in node:
             node[_END] = entry
             self.size += 1
-        elif entry.exception and not node[_END].exception:  # type: ignore[union-attr]
+        elif entry.exception and not node[_END].exception:
             node[_END] = entry
 
     def first_words(self) -> frozenset[str]:

@@ -376,7 +376,7 @@ class _Extractor(HTMLParser):
             return  # a bogus comment such as <!x>: not a place for suppressions
         self.comments.append((self.base + start, self.base + end, data))
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         """``<![...]>``; a malformed one (where the standard library asserts) is skipped to ``>`` like a browser's bogus comment."""
         pos = self.lineno, self.offset
         try:

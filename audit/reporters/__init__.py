@@ -115,7 +115,7 @@ class Spool:
         """The text spooled so far, to read from the start (write nothing more after this)."""
         self._file.flush()
         self._file.seek(0)
-        self._reader = io.TextIOWrapper(self._file, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        self._reader = io.TextIOWrapper(self._file, encoding="utf-8", newline="")
         return self._reader
 
     def close(self) -> None:

@@ -12,10 +12,12 @@ instead: the same bytes, with the per-value work done by C-level calls.
 
 from __future__ import annotations
 
+import builtins
 import codecs
 import json
 import math
 import os
+import sys
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from json.encoder import c_encode_basestring  # type: ignore[attr-defined]
@@ -25,9 +27,9 @@ from audit.reporters import Reporter as Base
 
 VERSION = 1
 
-try:
+if sys.version_info >= (3, 11):
     from operator import call
-except ImportError:  # Python 3.10
+else:
 
     def call(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
@@ -66,7 +68,7 @@ def _float(v: float) -> str:
     return float.__repr__(v)
 
 
-class _Memo(dict):  # type: ignore[type-arg]
+class _Memo(dict[Any, str]):
     """Encoded form of each value seen; a plain dict lookup on a hit (no Python call).
 
     Only ever given values of one exact type (see ``_Level.conv``), so values that
@@ -161,7 +163,7 @@ class _Level:
         except KeyError:
             return self.slow(obj)
 
-    def parts(self, obj: dict[Any, Any]) -> list[str]:
+    def parts(self, obj: builtins.dict[Any, Any]) -> builtins.list[str]:  # (dict, list: methods here)
         """The text of a dict as a list of strings, each list value split into its items.
 
         A report is mostly ASCII; keeping the few items with other characters apart keeps

@@ -21,11 +21,14 @@ import socket
 import time
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit.reporters import Reporter as Base
 from audit.reporters import Spool
 from audit.reporters._common import at_or_above, display_relative, open_findings
+
+if TYPE_CHECKING:
+    from audit.model import Finding
 
 # Characters outside the XML 1.0 Char production (lone surrogates included).
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -76,7 +79,8 @@ class Reporter(Base):
             "time": f"{now - self._last:.3f}",
         })
         self._last = now
-        failing, other = [], []
+        failing: list[Finding] = []
+        other: list[Finding] = []
         for f in open_findings(result.findings):
             (failing if at_or_above(f.severity, self.options.fail_on) else other).append(f)
         for f in failing:

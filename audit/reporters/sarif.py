@@ -220,7 +220,7 @@ class _ResultWriter:
         except TypeError:  # a value that cannot be a key
             template = None
         if template is None:
-            return self.encoder.encode(_result(key[:4], v), _ITEM_INDENT)  # type: ignore[arg-type]
+            return self.encoder.encode(_result(key[:4], v), _ITEM_INDENT)
         pieces, slots = template
         out = [pieces[0]] * (2 * len(pieces) - 1)
         out[2::2] = pieces[1:]
@@ -237,7 +237,7 @@ class _ResultWriter:
                     out[k] = self.encoder.encode(value, indent)
                 k += 2
         except KeyError:  # a value only the encoder itself can write
-            return self.encoder.encode(_result(key[:4], v), _ITEM_INDENT)  # type: ignore[arg-type]
+            return self.encoder.encode(_result(key[:4], v), _ITEM_INDENT)
         return "".join(out)
 
     def _location(self, value: dict[str, Any], indent: int) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import product
 from typing import Any
@@ -158,7 +159,7 @@ class _BlockWords:
 
     __slots__ = ("_at", "here", "words")
 
-    def __init__(self, words: list[str], here: set[str]) -> None:
+    def __init__(self, words: list[str], here: AbstractSet[str]) -> None:
         self.words = words
         self.here = here
         self._at: list[int] | None = None
