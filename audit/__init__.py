@@ -7,7 +7,7 @@ it does not support, and where it sells instead of informing.
 
 __version__ = "0.1.0"
 #: Bumped whenever a rule is added, removed or changes what it flags.
-RULESET_VERSION = "2026.12.2"
+RULESET_VERSION = "2026.12.3"
 
 
 def tool_record() -> dict[str, str]:

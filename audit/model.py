@@ -57,6 +57,14 @@ class SpanMap:
             return ss + min(t - ts, tl - 1) + 1
         return ss + sl
 
+    def text_offset(self, src: int) -> int | None:
+        """The text offset of the character copied from source offset ``src``; None when the
+        text holds no copy of it (markup, a comment, code left out of the text)."""
+        for ts, tl, ss, sl in self._segs:
+            if tl == sl and ss <= src < ss + sl:
+                return ts + src - ss
+        return None
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source ``(start, end)`` of the text span ``[start, end)``."""
         if not self._segs:

@@ -190,6 +190,32 @@ def test_uncited_claim_severity_by_kind_and_hedge() -> None:
     assert f.severity == "warning"
 
 
+@pytest.mark.parametrize(("denial", "assertion"), [
+    ("There is no cure for psoriasis.", "This cream cures psoriasis."),
+    ("Vaccines do not cause autism.", "Vaccines cause autism."),
+    ("Vaccines don't cause autism.", "Vaccines cause autism."),
+    ("Vaccines don\u2019t cause autism.", "Vaccines cause autism."),
+    ("This cream won't cure eczema.", "This cream will cure eczema."),
+    ("There is no good evidence that vitamin C prevents colds.", "Vitamin C prevents colds."),
+    ("It is not true that vaccines cause autism.", "Vaccines cause autism."),
+    ("It has not been shown that zinc prevents colds.", "Zinc prevents colds."),
+])
+def test_a_claim_that_only_denies_a_relation_is_a_warning(denial: str, assertion: str) -> None:
+    [f] = rules_of(denial, "CL001")
+    assert f.severity == "warning" and "(negated)" in f.message and f.data["negated"] is True
+    assert rules_of(denial, "CL002") == [] and rules_of(denial, "CL003") == []
+    [f] = rules_of(assertion, "CL001")
+    assert f.severity == "error" and "negated" not in f.message and "negated" not in f.data
+
+
+def test_a_denial_with_a_guarantee_or_statistic_is_still_an_error() -> None:
+    [f] = rules_of("Unlike other pills, ours do not cause weight gain in 100% of users.", "CL001")
+    assert "negated" not in f.message
+    # A negator outside the "that" clause's own subject does not deny it.
+    [f] = rules_of("No doctor disputes that this supplement cures arthritis.", "CL001")
+    assert f.severity == "error"
+
+
 def test_uncited_claim_passes_when_cited() -> None:
     text = "Iron improves symptoms [1].\n\n## References\n\n1. Allen RP. Sleep Med. 2018;41:27-44. doi:10.1016/j.sleep.2017.11.1126\n"
     assert rules_of(text, "CL001") == []

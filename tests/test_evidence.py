@@ -82,6 +82,29 @@ def test_html_sup_marker_resolves() -> None:
     assert sa.support == "cited"
 
 
+def test_inline_html_sup_marker_in_markdown_resolves() -> None:
+    md = (
+        "Iron improves symptoms in people with low ferritin<sup>2</sup>.\n\n## References\n\n"
+        "1. Smith J. Neurology. 2019. PMID: 31234567\n2. Allen RP. Sleep Med. 2018. doi:10.1016/j.sleep.2017.11.1126\n"
+    )
+    sa = first(md)
+    assert any(c.type == "superscript" and c.keys == ["2"] and c.references for c in sa.citations)
+    assert sa.support == "cited"
+
+
+@pytest.mark.parametrize(("text", "fmt"), [
+    ("Iron improves symptoms `<sup>2</sup>`.\n\n## References\n\n1. A. 2018.\n2. B. 2019. PMID: 31234567\n", "markdown"),
+    ("Iron improves symptoms<!-- <sup>2</sup> -->.\n\n## References\n\n1. A. 2018.\n2. B. 2019. PMID: 31234567\n", "markdown"),
+    (("<html><body><p>Iron improves symptoms <code><sup>2</sup></code>.</p><h2>References</h2><ol><li>A. 2018.</li>"
+      "<li>B. 2019. PMID: 31234567</li></ol></body></html>"), "html"),
+    (("<html><body><p>Iron improves symptoms<!-- <sup>2</sup> -->.</p><h2>References</h2><ol><li>A. 2018.</li>"
+      "<li>B. 2019. PMID: 31234567</li></ol></body></html>"), "html"),
+])
+def test_sup_marker_in_code_or_a_comment_cites_nothing(text: str, fmt: str) -> None:
+    sa = first(text, fmt)
+    assert sa.citations == [] and sa.support == "none"
+
+
 def test_identifier_in_text_is_cited() -> None:
     assert first("Iron improves symptoms (doi:10.1016/j.sleep.2017.11.1126).").support == "cited"
     assert first("Iron improves symptoms (NCT01358877).").support == "cited"
@@ -92,6 +115,10 @@ def test_links_classified() -> None:
     assert classify_host("ninds.nih.gov", s, set()) == "authoritative"
     assert classify_host("example.edu", s, set()) == "noncommercial"
     assert classify_host("rls.org", s, set()) == "noncommercial"
+    assert classify_host("www.bhf.org.uk", s, set()) == "noncommercial"
+    assert classify_host("cancer.org.au", s, set()) == "noncommercial"
+    assert classify_host("shop.co.uk", s, set()) == "commercial"
+    assert classify_host("org.example.com", s, set()) == "commercial"
     assert classify_host("trufflesveinspecialists.com", s, set()) == "self"
     assert classify_host("shop.example.com", s, set()) == "commercial"
     assert classify_host("blog.mysite.com", s, {"mysite.com"}) == "self"

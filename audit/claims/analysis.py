@@ -46,7 +46,16 @@ STRENGTHS = ("correlational", "conditional_causal", "direct_causal")
 #: Priority of kinds when one sentence has several (the first present is ``kind``).
 KIND_PRIORITY = ("safety", "comparative", "efficacy", "prevention", "causal", "diagnosis", "association", "statistic", "mechanism", "risk")
 
-_NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "cannot", "none", "nothing", "hardly", "unproven", "lack", "lacks", "lacking"})
+_NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "cannot", "none", "nothing", "hardly", "unproven", "lack", "lacks", "lacking"}) | frozenset(
+    # Contractions stay one token ("don't"), with either apostrophe.
+    w.replace("'", q) for w in (
+        "don't", "doesn't", "didn't", "won't", "isn't", "aren't", "wasn't", "weren't", "can't", "couldn't",
+        "wouldn't", "shouldn't", "haven't", "hasn't", "hadn't", "mustn't", "mightn't", "needn't",
+    ) for q in ("'", "\u2019")
+)
+#: "there is no evidence that X", "it is not true that X", "it has not been shown that X": the
+#: clause after "that" is denied, however far the negator stands from its verb.
+_DENIED_THAT = frozenset({"evidence", "proof", "true", "shown", "proven", "proved", "demonstrated", "data", "sign", "indication", "reason"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "--", "\u2014", "\u2013", "but", "whereas", "while", "although", "though", "however", "yet", "which", "who"})
 _MODALS_CAN = frozenset({"can", "could", "may", "might", "would"})
 #: Hedges that scope over the whole sentence ("We suggest that X reduces Y").
@@ -275,6 +284,18 @@ def _negated(words: list[str], i: int, window: int = 3) -> bool:
             return True
         if words[k] in _CLAUSE_BREAK:
             return False
+    return _denied_that(words, i)
+
+
+def _denied_that(words: list[str], i: int) -> bool:
+    """Whether token ``i`` stands in a "that" clause whose truth the sentence denies ("there is no
+    good evidence that vitamin C cures colds", "it is not true that vaccines cause autism")."""
+    for k in range(i - 1, max(1, i - 12), -1):
+        w = words[k]
+        if w in _CLAUSE_BREAK:
+            return False
+        if w == "that" and words[k - 1] in _DENIED_THAT:
+            return not _NEGATORS.isdisjoint(words[max(0, k - 5) : k - 1])
     return False
 
 
@@ -923,8 +944,8 @@ def words_of(c: Cue) -> set[str]:
 def analyse_document(doc: Document, settings: Any) -> list[SentenceAnalysis]:
     """Analyse every sentence of a document (evidence included)."""
     lex = lexicons()
-    ev = find_references(doc, settings)
-    doc.cache["claims:evidence"] = ev
+    # (The readability measure may have found them already: see reference_blocks.)
+    ev = doc.memo("claims:evidence", lambda d: find_references(d, settings))
     links = sorted(doc.links, key=lambda ln: ln.start)
     link_starts = [ln.start for ln in links]
     out: list[SentenceAnalysis] = []

@@ -158,7 +158,8 @@ def classify_host(host: str, settings: Any, own_hosts: set[str]) -> str:
     tld = labels[-1]
     if tld in ("gov", "edu", "int", "mil") or "gov" in labels[:-1] or "ac" in labels[:-1] or "edu" in labels[:-1]:
         return "authoritative" if tld in ("gov", "int") or "gov" in labels[:-1] else "noncommercial"
-    if tld == "org" or host.endswith("nhs.uk"):
+    # .org, and a country's own second level for organisations (bhf.org.uk, cancer.org.au, or.jp).
+    if tld == "org" or host.endswith("nhs.uk") or (len(tld) == 2 and len(labels) >= 3 and labels[-2] in ("org", "or")):
         return "noncommercial"
     return "commercial"
 
@@ -243,7 +244,8 @@ class DocumentEvidence:
     reference_headings: list[int]
     own_hosts: set[str]
     #: Citations keyed by source start offset of the sentence they fall in (filled by the analysis).
-    sup_markers: list[tuple[int, int, str]]
+    #: ``<sup>N</sup>`` markers: source start and end, the numbers, and where they start.
+    sup_markers: list[tuple[int, int, str, int]]
     has_markers: bool = False
 
     def by_key(self) -> dict[str, Reference]:
@@ -353,7 +355,8 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
             h = host_of(v) if "//" in v else v.lower().strip().removeprefix("www.")
             if h and "." in h:
                 own.add(h)
-    sups = [(m.start(), m.end(), m.group(1)) for m in SUP_HTML_RE.finditer(doc.source)] if doc.format == "html" else []
+    # (Markdown allows inline HTML: "high risk<sup>1</sup>.")
+    sups = [(m.start(), m.end(), m.group(1), m.start(1)) for m in SUP_HTML_RE.finditer(doc.source)] if doc.format in ("html", "markdown") else []
     return DocumentEvidence(refs, ref_blocks, ref_heads, own, sups)
 
 
@@ -402,8 +405,12 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
         out.append(c)
     if ev.sup_markers:
         ss, se = sm.span(a, b)
-        for s, e, spec in ev.sup_markers:
-            if ss <= s < se + 1:
+        for s, e, spec, number_at in ev.sup_markers:
+            if not ss <= s < se + 1:
+                continue
+            # The marker's number must be text of this block, not of a comment or code.
+            t = sm.text_offset(number_at)
+            if t is not None and block.text[t : t + 1] == spec[:1]:
                 c = Citation("superscript", doc.source[s:e], s, e, keys=[str(n) for n in expand_numbers(spec)])
                 resolve(c)
                 out.append(c)

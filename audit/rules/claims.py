@@ -46,6 +46,16 @@ def _triggers(sa: SentenceAnalysis) -> str:
     return quote(cues) or quote(sa.absolutes) or quote(c for c in sa.kind_cues if c.kind == sa.kind)
 
 
+def _denies(sa: SentenceAnalysis) -> bool:
+    """Whether the sentence only denies relations ("there is no cure for psoriasis", "vaccines do
+    not cause autism"): every relation negated, and no statistic, guarantee or safety claim.
+    Such a sentence still wants a source, but it promises nothing: a warning, never an error."""
+    return (
+        bool(sa.relations) and all(c.negated for c in sa.relations) and not sa.statistics and not sa.absolutes
+        and not any(c.kind in ("safety", "comparative") for c in sa.kind_cues)
+    )
+
+
 @register
 class UncitedClaim(Rule):
     id = "CL001"
@@ -60,7 +70,8 @@ class UncitedClaim(Rule):
         "The FTC requires 'competent and reliable scientific evidence' for health claims, HONcode principle 5 "
         "asks that claims about benefits be backed by balanced evidence, the JAMA benchmarks require attribution, "
         "and pharma MLR review annotates every claim with its reference. An unhedged claim that a treatment works "
-        "or is safe, or that something causes disease, is an error; a hedged or associational claim is a warning."
+        "or is safe, or that something causes disease, is an error; a hedged or associational claim, or one that only denies "
+        "a relation ('there is no cure for psoriasis'), is a warning."
     )
     example = "Iron supplementation corrects deficiency and restores dopaminergic function."
     instead = "Iron supplements improve symptoms in people with low ferritin [1].  ...  1. Allen RP et al. Sleep Med 2018. doi:10.1016/j.sleep.2017.11.1126"
@@ -89,17 +100,21 @@ class UncitedClaim(Rule):
             if sa.kinds == ["statistic"] and not ctx.options["include_statistics"]:
                 continue
             kind = sa.kind or "health"
-            strong = kind in STRONG_KINDS and sa.strength != "correlational"
+            denied = _denies(sa)
+            strong = kind in STRONG_KINDS and sa.strength != "correlational" and not denied
             severity = "error" if (strong and not sa.hedged) else "warning"
             hedge = " (hedged: " + quote(sa.hedges) + ")" if sa.hedged else ""
             vague = f"; {quote(sa.vague)} is not a citation" if sa.vague else ""
             s, e = sa.source_span()
+            data = {"kind": kind, "strength": sa.strength, "support": sa.support, "hedged": sa.hedged}
+            if denied:
+                data["negated"] = True
             yield Hit(
                 s, e,
-                f"{kind} claim with no citation{hedge}: {_triggers(sa)}{vague}",
+                f"{kind} claim with no citation{hedge}{' (negated)' if denied else ''}: {_triggers(sa)}{vague}",
                 _FIX_CITE,
                 severity=severity,
-                data={"kind": kind, "strength": sa.strength, "support": sa.support, "hedged": sa.hedged},
+                data=data,
             )
 
 
