@@ -182,9 +182,15 @@ def test_name_resembling_the_page_domain_is_self_promotion() -> None:
     "The study was reported by latimes.com/health/story-123 last year.",
     "Heart attack or stroke.In the study, risk fell.",
     "He told FoxNews.com that the results were early.",
+    "For support, contact Macmillan Cancer Support at macmillan.org.uk or call them.",
+    "Read more at bhf.org.uk, cancer.org.au or the university's site ox.ac.uk.",
 ])
 def test_organisation_mentions_not_flagged(text: str) -> None:
     assert matches(text, "PR004") == []
+
+
+def test_a_business_under_a_country_code_is_still_flagged() -> None:
+    assert matches("Book your treatment at bestveinclinic.co.uk today.", "PR004") == ["bestveinclinic.co.uk"]
 
 
 def test_configured_organisations_and_accepted_terms() -> None:
@@ -229,9 +235,17 @@ def test_urgency_flagged() -> None:
     "Early diagnosis is essential for effective treatment.",
     "The drug appears to act fast and last long.",
     'He said: "Don\'t wait for labour to start."',
+    "Don't wait until your symptoms get worse: see your GP.",
+    "If you find a lump, don't delay: talk to your doctor.",
+    "If the rash does not fade, don't wait. Get medical help straight away.",
 ])
 def test_urgency_not_flagged(text: str) -> None:
     assert matches(text, "PR005") == []
+
+
+def test_urgency_towards_the_publishers_own_care_is_flagged() -> None:
+    assert matches("Don't wait: book with our doctors today.", "PR005") == ["Don't wait"]
+    assert matches("Don't wait. Our clinic has openings this week.", "PR005") == ["Don't wait"]
 
 
 # --- PR006 sensational, PR007 promises, PR008 testimonials --------------------------------

@@ -349,6 +349,10 @@ def configured_names(doc: Document, settings: Any) -> tuple[list[str], list[str]
     return names, domains
 
 
+#: Second-level labels under a country code that are not businesses: org.uk, ac.uk, gov.au, nhs.uk...
+_NONCOMMERCIAL_SECOND_LEVEL = frozenset({"org", "or", "ac", "edu", "gov", "nhs", "mil"})
+
+
 def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> list[Match]:
     """Organisation and brand mentions.
 
@@ -394,6 +398,8 @@ def _organisations(doc: Document, settings: Any, blocks: list[BlockInfo]) -> lis
                 continue  # a URL with a path: a reference, left to the evidence rules
             if labels[-1] not in commercial or any(nd == a or nd.endswith("." + a) for a in authoritative):
                 continue
+            if len(labels[-1]) == 2 and labels[-2] in _NONCOMMERCIAL_SECOND_LEVEL:
+                continue  # a charity's, university's or health service's site (bhf.org.uk, nhs.uk)
             before = text[max(0, m.start() - 40) : m.start()].lower().split()
             if before and before[-1].strip(":/") in attribution or len(before) >= 2 and before[-2] == "according":
                 continue

@@ -84,6 +84,22 @@ def _sentence_words(info: BlockInfo, i: int) -> list[str]:
     return info.toks.lower[lo:hi]
 
 
+_OWN_CARE_LEFT = frozenset({"your", "a", "own", "local", "the"})
+_CARE_NOUNS = frozenset({"help", "advice", "attention", "care"})
+
+
+def _refers_to_care(words: list[str], providers: frozenset[str]) -> bool:
+    """Whether a sentence sends the reader to their own care: "see your GP", "talk to a doctor",
+    "get medical help" (not "book with our doctors")."""
+    for k in range(1, len(words)):
+        w, left = words[k], words[k - 1]
+        if w in providers and left in _OWN_CARE_LEFT:
+            return True
+        if w in _CARE_NOUNS and left == "medical" and k >= 2 and words[k - 2] in ("get", "seek", "need", "find"):
+            return True
+    return False
+
+
 @register
 class Puffery(LexiconRule):
     id = "PR001"
@@ -288,7 +304,8 @@ class AlarmistUrgency(LexiconRule):
         "Flags pressure and fear: 'don't wait', 'act now', 'before it's too late', 'don't let X ruin your life' "
         "(audit/data/promotion/urgency.txt), and a consultation presented as indispensable ('consultation is "
         "essential', 'consulting a specialist is crucial'). Emergency advice (a sentence about 911, stroke, chest "
-        "pain, bleeding...) and sending the reader to their own doctor or pharmacist are not flagged."
+        "pain, bleeding...) and sending the reader to their own doctor or pharmacist ('don't wait: see your GP', "
+        "or 'don't wait' followed by 'get medical help') are not flagged."
     )
     why = (
         "Fear and pressure push readers to buy rather than decide. EU Directive 2001/83/EC art. 90 bans "
@@ -305,19 +322,26 @@ class AlarmistUrgency(LexiconRule):
     )
     pass_examples = (
         Example("If you have stroke symptoms, don't wait: call 911."),
+        Example("Don't wait until your symptoms get worse: see your GP."),
         Example("Consulting your doctor is essential before you stop a medicine."),
         Example("Iron is essential for making red blood cells."),
     )
 
     def find(self, doc: Document, an: Analysis, options: dict[str, Any], settings: Any) -> Iterator[Hit]:
         cues = load_cues(FAMILY, "cues.txt")
-        emergency = cues["emergency"]
+        emergency, generic = cues["emergency"], cues["generic_providers"]
         for m in an.matches["urgency"]:
             if m.quoted:
                 continue
             info = an.blocks[m.block]
             i = m.detail["tokens"][0]
-            if emergency.intersection(_sentence_words(info, i)):
+            words = _sentence_words(info, i)
+            if emergency.intersection(words):
+                continue
+            # "Don't wait until it gets worse: see your GP." / "... don't wait. Get medical help."
+            _, hi = info.sentence_of(i)
+            following = _sentence_words(info, hi) if hi < len(info.toks.lower) else []
+            if _refers_to_care(words, generic) or _refers_to_care(following, generic):
                 continue
             t = _text(an, m)
             assert m.entry is not None
