@@ -11,6 +11,10 @@ What enters the formulas (see docs/readability.md):
   text look easier than it is, glued onto the next sentence they make it look
   harder, and in both cases the grade moves by several levels. They are
   counted in ``words_total`` / ``sentences_total`` and in ``excluded``.
+* **Not the reference list.** Entries of a reference section or footnote
+  definitions (as the claim analysis finds them: ``audit.claims.evidence``) are
+  citations, not prose: with them, the better sourced an article, the harder
+  it would look. They are counted in ``excluded["references"]``.
 * **textstat sees our sentences.** The formula text is one sentence per line,
   built from our word tokens joined by spaces, with periods inside tokens
   removed ("3.5", "e.g.") and a single period at the end. textstat's own
@@ -151,6 +155,17 @@ def is_prose(sentence: Sentence) -> bool:
     if len(sentence.tokens) < MIN_SENTENCE_WORDS:
         return False
     return _ends_terminal(sentence.text)
+
+
+def reference_blocks(doc: Document, settings: Any) -> set[int]:
+    """The blocks (their ``id``) that are reference entries or footnote definitions."""
+    from audit.claims.evidence import find_references
+
+    ev = doc.memo("claims:evidence", lambda d: find_references(d, settings))
+    if not ev.reference_blocks:
+        return set()
+    blocks = doc.blocks
+    return {id(blocks[i]) for i in ev.reference_blocks}
 
 
 def prose_sentences(doc: Document) -> Iterator[Sentence]:
@@ -416,14 +431,17 @@ def measure(doc: Document, settings: Any) -> dict[str, Any]:
     min_words = int(getattr(settings, "readability_min_words", 100) or 100)
     all_sents = list(doc.sentences())
     prose: list[Sentence] = []
-    excluded = {"headings": 0, "fragments": 0, "short": 0, "tables": 0}
+    excluded = {"headings": 0, "fragments": 0, "short": 0, "tables": 0, "references": 0}
     words_total = 0
+    references = reference_blocks(doc, settings)
     for s in all_sents:
         kind = s.block.kind
         n = len(s.tokens)
         words_total += n
         if kind == "heading":
             excluded["headings"] += 1
+        elif references and id(s.block) in references:
+            excluded["references"] += 1
         elif kind not in _PROSE_KINDS:
             excluded["tables"] += 1
         elif n < MIN_SENTENCE_WORDS:

@@ -19,6 +19,7 @@ from audit.readability import (
 )
 from audit.readers import parse
 from audit.rules.base import get_rule
+from tests.conftest import check_text
 
 SIMPLE = (
     "# Leg veins\n\n"
@@ -93,6 +94,29 @@ def test_headings_and_fragments_stay_out_of_the_formulas() -> None:
     # A list item that is a full sentence does count.
     r2 = measure(doc_of(SIMPLE + "\n- Raise your feet when you sit down.\n"), S)
     assert r2["sentences"] == base["sentences"] + 1
+
+
+def test_the_reference_list_stays_out_of_the_formulas_and_the_rules() -> None:
+    refs = (
+        "\n## References\n\n"
+        "1. Camaschella C. Iron deficiency: new insights into diagnosis and management of iron-deficiency anaemia "
+        "in adults and children in primary and secondary care settings. Hematology Am Soc Hematol Educ Program. "
+        "2015;2015:8-13. doi:10.1182/asheducation-2015.1.8\n"
+        "2. Pasricha SR, et al. Efficacy of intravenous ferric carboxymaltose administration compared with oral "
+        "iron supplementation. Lancet. 2021;397:233-248. doi:10.1016/S0140-6736(20)32594-0\n"
+    )
+    r = measure(doc_of(SIMPLE + refs), S)
+    base = measure(doc_of(SIMPLE), S)
+    assert r["sentences"] == base["sentences"] and r["smog_index"] == base["smog_index"]
+    # Every sentence of the two entries (all but the heading's) is left out as a reference.
+    assert r["excluded"]["references"] == r["sentences_total"] - base["sentences_total"] - 1 > 2
+    rules = ("RD002", "RD003", "RD005")
+    with_refs = [(f.rule, f.line) for f in check_text(SIMPLE + refs, "markdown", select=rules).findings]
+    assert with_refs == [(f.rule, f.line) for f in check_text(SIMPLE, "markdown", select=rules).findings]
+    # The same long sentence in the body is reported.
+    body = "Iron deficiency: new insights into diagnosis and management of iron-deficiency anaemia in adults and " \
+           "children in primary and secondary care settings were published in a journal for clinicians last year.\n"
+    assert [f.rule for f in check_text(body, "markdown", select=("RD002",)).findings] == ["RD002"]
 
 
 def test_sections_are_measured_heading_to_heading() -> None:

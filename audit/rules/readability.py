@@ -157,9 +157,17 @@ class GradeAboveTarget(Rule):
                 )
 
 
-def _body_sentences(doc: Document) -> Iterator[Sentence]:
+def _references(doc: Document, ctx: Context) -> set[int]:
+    """The blocks (``id``) of the reference list and footnote definitions: citations, not prose."""
+    from audit.readability import reference_blocks
+
+    return reference_blocks(doc, ctx.settings)
+
+
+def _body_sentences(doc: Document, ctx: Context) -> Iterator[Sentence]:
+    references = _references(doc, ctx)
     for s in doc.sentences():
-        if s.block.kind in ("paragraph", "quote", "list_item"):
+        if s.block.kind in ("paragraph", "quote", "list_item") and id(s.block) not in references:
             yield s
 
 
@@ -196,7 +204,7 @@ class SentenceTooLong(Rule):
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
         limit = int(ctx.options["max_words"])
-        for s in _body_sentences(doc):
+        for s in _body_sentences(doc, ctx):
             n = len(s.tokens)
             if n > limit:
                 a, b = s.source_span()
@@ -241,7 +249,7 @@ class ParagraphTooLong(Rule):
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
         max_s = int(ctx.options["max_sentences"])
         max_w = int(ctx.options["max_words"])
-        seen: set[int] = set()
+        seen: set[int] = _references(doc, ctx)
         for s in doc.sentences():
             block: Block = s.block
             if block.kind != "paragraph" or id(block) in seen:
@@ -346,7 +354,10 @@ class ComplexWord(Rule):
         ignore = {tuple(x.lower().split()) for x in ctx.options.get("ignore", [])} | {
             tuple(t.lower().split()) for t in getattr(ctx.settings, "accepted_terms", ())
         }
+        references = _references(doc, ctx)
         for s in doc.sentences():
+            if references and id(s.block) in references:
+                continue
             text = s.block.text
             tokens = s.tokens
             count = len(tokens)
