@@ -209,3 +209,58 @@ def test_whole_document_findings_count_when_the_file_changed(tmp_path: Path, mon
     assert {("PV001", 1), ("PV002", 1), ("PV003", 1), ("RD001", 1), ("CL001", last)} <= rules
     # Findings on lines the change did not touch stay out.
     assert all(line in (1, last) or (f, line) == ("PV005", 3) for f, line in rules)
+
+
+def _one_article_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
+    r = tmp_path / "repo"
+    r.mkdir()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    git(r, "init", "-q")
+    (r / "a.md").write_text(text, encoding="utf-8")
+    commit(r, "base")
+    return r
+
+
+ARTICLE_WITH_AUTHOR = (
+    "---\ntitle: Iron\nauthor: Dr A. Smith\ndate: 2026-01-05\n---\n\n# Iron\n\n"
+    "Iron deficiency is common in pregnancy. Iron tablets can cause constipation.\n"
+)
+
+
+def test_a_change_that_only_deletes_lines_still_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deleting the author line is a change: the whole-document finding it causes counts."""
+    r = _one_article_repo(tmp_path, monkeypatch, ARTICLE_WITH_AUTHOR)
+    (r / "a.md").write_text(ARTICLE_WITH_AUTHOR.replace("author: Dr A. Smith\n", ""), encoding="utf-8")
+    monkeypatch.chdir(r)
+    result = CliRunner().invoke(cli, ["check", "a.md", "--changed-since", "HEAD", "--no-cache", "-f", "json",
+                                      "--select", "PV001", "--fail-on", "warning"], catch_exceptions=False)
+    [fr] = json.loads(result.stdout)["files"]
+    assert [f["rule"] for f in fr["findings"]] == ["PV001"] and result.exit_code == 1
+    # The lines around the gap count as changed; a line far from it does not.
+    ch = changes_since("HEAD", r)
+    assert ch.ranges(r / "a.md") == [(2, 3)]
+
+
+def test_the_repository_is_the_checked_paths_not_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = _one_article_repo(tmp_path, monkeypatch, ARTICLE_WITH_AUTHOR)
+    (r / "a.md").write_text(ARTICLE_WITH_AUTHOR + "\nIron tablets cure tiredness in everyone.\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(cli, ["check", str(r), "--changed-since", "HEAD", "--no-cache", "-f", "json",
+                                      "--select", "CL001"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    [fr] = json.loads(result.stdout)["files"]
+    assert [f["line"] for f in fr["findings"]] == [11]  # the new sentence only
+
+
+def test_standard_input_is_not_filtered_by_the_named_files_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--stdin-filename a.md`` names the text for messages and settings; the text itself is not
+    the file on disk, so the file's (absent) changes do not filter its findings."""
+    _one_article_repo(tmp_path, monkeypatch, ARTICLE_WITH_AUTHOR)
+    monkeypatch.chdir(tmp_path / "repo")
+    result = CliRunner().invoke(cli, ["check", "-", "--stdin-filename", "a.md", "--changed-since", "HEAD", "--no-cache",
+                                      "-f", "json", "--select", "CL001"],
+                                input="Iron tablets cure tiredness in everyone.\n", catch_exceptions=False)
+    [fr] = json.loads(result.stdout)["files"]
+    assert [f["rule"] for f in fr["findings"]] == ["CL001"] and result.exit_code == 1

@@ -67,6 +67,15 @@ def run_options(cfg: Any, sel: list[str], ign: list[str], debug: bool, jobs: str
     return {"jobs": n, "cache": cache, "executor": ex}
 
 
+def _repository_hint(paths: tuple[str, ...]) -> str | None:
+    """Where ``--changed-since`` asks git for the repository: the first path checked (its folder
+    for a file), so that ``audit check /repo/docs`` works from any working directory."""
+    for path in paths:
+        if path != "-" and os.path.exists(path):
+            return path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    return None
+
+
 @click.command("check")
 @paths_argument
 @config_options
@@ -108,7 +117,7 @@ def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, 
     if whole_files and not changed_since:
         fail("--whole-files only applies with --changed-since REV")
     try:
-        gate = postprocessors(cfg, baseline, waivers, changed_since, whole_files)
+        gate = postprocessors(cfg, baseline, waivers, changed_since, whole_files, cwd=_repository_hint(paths))
     except GatingError as e:
         fail(str(e))
         raise  # unreachable

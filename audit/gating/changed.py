@@ -152,6 +152,10 @@ def changes_since(revision: str, cwd: str | os.PathLike[str] | None = None) -> C
                     start, count = int(m.group(1)), int(m.group(2) or "1")
                     if count > 0:
                         current.append((start, start + count - 1))
+                    else:
+                        # Lines removed after line ``start``: the lines on either side of the
+                        # gap changed their context (a citation or an author line deleted).
+                        current.append((max(1, start), start + 1))
 
     un = _git(["ls-files", "-z", "--others", "--exclude-standard"], top)
     if un.returncode == 0:
@@ -169,6 +173,8 @@ class Filter:
         self.whole_files = whole_files
         self.outside = 0
         self.checked = 0
+        #: The names standard input is shown under (``--stdin-filename``): never filtered.
+        self._stdin: set[str] = set()
 
     def inputs(self, inputs: list[Any]) -> list[Any]:
         """The inputs that changed since the revision (standard input is always kept)."""
@@ -178,14 +184,16 @@ class Filter:
         """:meth:`inputs` one at a time (``checked`` counts them as they pass)."""
         self.checked = 0
         for i in inputs:
+            if i.path is None:
+                self._stdin.add(i.display)
             if i.path is None or self.changes.contains(i.path):
                 self.checked += 1
                 yield i
 
     def apply(self, result: Any) -> None:
         """Drop findings on lines the change did not touch."""
-        if self.whole_files or result.path.startswith("<") or not os.path.exists(result.path):
-            return
+        if self.whole_files or result.path.startswith("<") or result.path in self._stdin or not os.path.exists(result.path):
+            return  # (standard input shown under a file's name is not that file's text on disk)
         ranges = self.changes.ranges(result.path)
         if ranges is None:
             return
