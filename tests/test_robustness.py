@@ -318,6 +318,21 @@ def test_output_to_a_pipe_or_device_writes_to_it_and_keeps_it(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.md", "pipe"]
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd") or not os.path.isdir("/dev/fd"), reason="needs /proc and /dev/fd")
+@pytest.mark.parametrize("folder", ["/dev/fd", "/proc/self/fd"])
+def test_output_to_a_descriptor_name_writes_through_to_the_redirected_file(tmp_path: Path, folder: str) -> None:
+    """``-o /dev/stdout > out.json`` (here the name of another descriptor of this process, open on
+    a regular file, as standard output is when redirected): the file receives the report, and
+    nothing is created or replaced in the descriptor folder (a failure here cannot harm the
+    machine: no file can be created in these folders)."""
+    out = tmp_path / "out.json"
+    with open(out, "w+b") as fh:
+        with atomic_writer(f"{folder}/{fh.fileno()}") as w:
+            w.write("report")
+        fh.seek(0)
+        assert fh.read() == b"report"
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_files_the_tool_names_itself_replace_a_planted_pipe(tmp_path: Path) -> None:
     fifo = tmp_path / "index.html"

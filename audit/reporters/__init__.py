@@ -156,11 +156,15 @@ def get(name: str) -> type[Reporter]:
 
 
 def _is_device_or_pipe(target: Path) -> bool:
-    """Whether ``target`` is a character device, FIFO or socket, or a link in /dev to one (/dev/stdout)."""
+    """Whether ``target`` is a character device, FIFO or socket, or a name in ``/dev`` or
+    ``/proc`` (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``). Those names stand for an
+    open file of the process, a regular file when standard output is redirected to one
+    (``-o /dev/stdout > out.csv``): it must be written through, never replaced (renaming a
+    temporary file over ``/dev/stdout`` would put a regular file in the link's place)."""
+    if os.path.abspath(target).startswith(("/dev/", "/proc/")):
+        return True
     try:
         mode = os.lstat(target).st_mode
-        if stat.S_ISLNK(mode) and os.path.dirname(os.path.abspath(target)) in ("/dev", "/dev/fd"):
-            mode = os.stat(target).st_mode
     except OSError:
         return False
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
