@@ -116,6 +116,15 @@ def _bool(v: Any) -> bool:
     return v
 
 
+def _jobs(v: Any) -> int | str:
+    """``jobs``: a number of worker processes, or ``"auto"`` (or 0) for one per available CPU."""
+    if v == "auto":
+        return v
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise ValueError('expected a whole number >= 0, or "auto" (one worker per available CPU)')
+    return v
+
+
 def _positive_int(v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
         raise ValueError("expected a whole number >= 1")
@@ -137,7 +146,7 @@ TOP_KEYS: dict[str, Any] = {
     "baseline": _string,
     "waivers": _string,
     "cache": _bool,
-    "jobs": _positive_int,
+    "jobs": _jobs,
 }
 READABILITY_KEYS: dict[str, Any] = {
     "metric": _choice(*READABILITY_METRICS),
@@ -197,7 +206,7 @@ class Config:
     baseline: str | None = None
     waivers: str | None = None
     cache: bool = True
-    jobs: int = 1
+    jobs: int | str = 1
     base: dict[str, Any] = field(default_factory=dict)
     overrides: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
     _settings_cache: dict[tuple[int, ...], Settings] = field(default_factory=dict)
@@ -432,8 +441,13 @@ def load_file(path: Path) -> Config:
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(source, "(syntax)", str(e)) from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("audit", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(source, "tool", "expected a table")
+        data = tool.get("audit", {})
         source += " [tool.audit]"
+        if not isinstance(data, dict):
+            raise ConfigError(source, "(table)", "expected a table")
     return from_dict(data, source, path=path.resolve(), root=path.resolve().parent)
 
 

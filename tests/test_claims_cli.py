@@ -48,6 +48,14 @@ def test_text_and_csv() -> None:
     assert rows[1]["absolutes"] == "cures"
 
 
+def test_csv_cells_never_start_a_formula() -> None:
+    text = '=HYPERLINK("http://example.com") cures arthritis permanently.\n\n- +Iron cures anaemia in everyone.\n'
+    res = CliRunner().invoke(cli, ["claims", "-f", "csv", "-", "--stdin-filename", "=1+2.md"], input=text)
+    rows = list(csv.reader(io.StringIO(res.output)))[1:]
+    assert rows and all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert rows[0][0] == "'=1+2.md" and rows[0][-1].startswith("'=HYPERLINK")
+
+
 def test_help_and_bad_path() -> None:
     assert "Inventory of the health claims" in CliRunner().invoke(cli, ["claims", "--help"]).output
     assert CliRunner().invoke(cli, ["claims", "no/such/file.md"]).exit_code == 2

@@ -56,6 +56,8 @@ def test_pyproject_tool_table_is_found_only_when_present(tmp_path: Path) -> None
         ("[[overrides]]\nfiles = ['a/**']\nfail_on = 'info'\n", "overrides[0].fail_on"),
         ("[[overrides]]\nfiles = ['a/**']\nbogus = 1\n", "overrides[0].bogus"),
         ("fail_on = \n", "(syntax)"),
+        ("jobs = -1\n", "jobs"),
+        ("jobs = 'many'\n", "jobs"),
     ],
 )
 def test_mistakes_name_the_file_and_key(tmp_path: Path, text: str, key: str) -> None:
@@ -139,3 +141,20 @@ def test_patterns_python_may_read_differently_one_day_do_not_warn(tmp_path: Path
     assert [str(w.message) for w in caught] == []
     assert cfg.exclude == (f"{tag}[[b]c", f"x{tag}[a&&b]")
     assert spec.match_file(f"y{tag}[") and not spec.match_file(f"y{tag}c")
+
+
+@pytest.mark.parametrize(("text", "jobs"), [("jobs = 'auto'\n", "auto"), ("jobs = 0\n", 0), ("jobs = 3\n", 3)])
+def test_jobs_may_be_auto_or_zero_as_documented(tmp_path: Path, text: str, jobs: object) -> None:
+    from audit.parallel import available_cpus, resolve_jobs
+
+    cfg = load_file(write(tmp_path / "audit.toml", text))
+    assert cfg.jobs == jobs
+    assert resolve_jobs(cfg.jobs) == (available_cpus() if jobs in ("auto", 0) else jobs)
+
+
+@pytest.mark.parametrize(("text", "key"), [("tool = 3\n", "tool"), ("[tool]\naudit = 'x'\n", "(table)")])
+def test_a_malformed_pyproject_is_a_config_error(tmp_path: Path, text: str, key: str) -> None:
+    p = write(tmp_path / "pyproject.toml", text)
+    with pytest.raises(ConfigError) as e:
+        load_file(p)
+    assert e.value.key == key and str(p) in str(e.value)

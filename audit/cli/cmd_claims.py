@@ -97,15 +97,18 @@ def write_text(files: Iterable[dict[str, Any]], totals: Totals, out: IO[str], al
 
 
 def write_csv(files: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    from audit.reporters.csv import neutralise
+
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_FIELDS)
     for f in files:
         for r in f["sentences"]:
-            w.writerow([
+            # Article text and file names are untrusted: no cell may start a spreadsheet formula.
+            w.writerow([neutralise(v) for v in (
                 f["path"], r["line"], r["column"], r["end_line"], r["end_column"], str(r["claim"]).lower(), r["kind"] or "",
                 r["strength"] or "", str(r["hedged"]).lower(), "|".join(r["hedges"]), "|".join(r["absolutes"]), r["support"],
                 "|".join(c.get("url") or c["text"] for c in r["citations"]), r["reason"], r["text"],
-            ])
+            )])
 
 
 @click.command("claims")
