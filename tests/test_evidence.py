@@ -190,3 +190,11 @@ def test_reference_entry_url_is_a_locator_even_when_not_prose(fmt: str, text: st
 def test_reference_entry_without_locator_is_only_named() -> None:
     sa = first("Anaemia affects 30% of women aged 15 to 49 [1].\n\n## References\n\n1. WHO. Anaemia fact sheet. 2023.\n\nSome closing words here.\n")
     assert sa.support == "named"
+
+
+def test_unused_footnote_on_a_crlf_line_ends_at_its_text() -> None:
+    from tests.conftest import check_text
+
+    text = "# Guide\r\n\r\nMagnesium may ease cramps.[^1]\r\n\r\n[^1]: Allen RP. Sleep Med. 2018;41:27-44.\r\n[^2]: Unused J. Neurology. 2019;92:1-2.\r\n"
+    [f] = [f for f in check_text(text, "markdown", select=("EV003",)).findings if f.rule == "EV003"]
+    assert (f.line, f.column, f.end_column, f.match) == (6, 1, 40, "[^2]: Unused J. Neurology. 2019;92:1-2.")

@@ -52,6 +52,14 @@ def test_undisclosed_commercial_interest() -> None:
     assert rules_of(org, "PV004") == []
     [f] = rules_of(org, "PV004", config={"organizations": ["Example Vein Clinic"]})
     assert f.match == "Example Vein Clinic"
+    # A character whose lower case is longer ("İ") before the name does not shift the match.
+    [f] = rules_of("Visitors from İstanbul trust " + org, "PV004", config={"organizations": ["example vein clinic"]})
+    assert f.match == "Example Vein Clinic"
+
+
+def test_front_matter_error_on_a_crlf_file_marks_the_line_without_its_carriage_return() -> None:
+    [f] = rules_of("---\r\nauthor: [Dr. Smith\r\n---\r\nIron may help some people with restless legs.\r\n", "PV006")
+    assert (f.match, f.line, f.column, f.end_column) == ("---", 1, 1, 4)
 
 
 def test_missing_risk_information() -> None:

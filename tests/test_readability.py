@@ -179,6 +179,13 @@ def test_rd001_per_section() -> None:
     assert "Section reading grade" in fs[1].message
 
 
+def test_rd001_per_section_finds_the_right_one_of_two_headings_with_the_same_title() -> None:
+    text = "# Veins\n\n" + SIMPLE.replace("# Leg veins", "## Treatment") + "\n" + HARD.replace("# Venous disease", "## Treatment")
+    fs = [f for f in run_rule("RD001", text, per_section=True) if "Section" in f.message]
+    hard_heading = text.splitlines().index("## Treatment", text.splitlines().index("## Treatment") + 1) + 1
+    assert [(f.match, f.line) for f in fs] == [("Treatment", hard_heading)]
+
+
 def test_rd002_long_sentence() -> None:
     long = "Patients " + "who walk " * 14 + "feel better.\n"
     fs = run_rule("RD002", long)

@@ -47,7 +47,7 @@ ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s{0,2}[\d\-X ]{10,17}\b", re.IGNORECA
 #: "2019;321(4):345-356" or "2019 Mar;12:45-9": a journal locator.
 JOURNAL_RE = re.compile(r"\b(?:19|20)\d\d\b[^;\n]{0,15};\s{0,2}\d{1,4}(?:\(\d{1,4}\))?:\s{0,2}[eE]?\d{1,6}")
 ENTRY_NUM_RE = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)]|\^(\d{1,3})[.:]?)\s+")
-FOOTDEF_RE = re.compile(r"(?m)^[ \t]{0,3}\[\^([^\]\s]{1,40})\]:[ \t]*(\S[^\n]{0,2000})")
+FOOTDEF_RE = re.compile(r"(?m)^[ \t]{0,3}\[\^([^\]\s]{1,40})\]:[ \t]*(\S[^\r\n]{0,2000})")
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _SUPERSCRIPT_CHAR = re.compile("[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]")
 

@@ -407,11 +407,13 @@ def _organisation_signals(doc: Document, settings: Any) -> list[tuple[int, int, 
         o = org.strip()
         if not o:
             continue
+        # (Matched in the text itself: lower-casing can change a text's length, "İ" -> "i̇".)
+        pattern = re.compile(re.escape(o), re.IGNORECASE)
         for b in doc.blocks:
-            i = b.text.lower().find(o.lower())
-            if i >= 0:
-                s, e = b.map.span(i, i + len(o))
-                out.append((s, e, b.text[i : i + len(o)]))
+            m = pattern.search(b.text)
+            if m:
+                s, e = b.map.span(m.start(), m.end())
+                out.append((s, e, m.group()))
                 break
     return out
 
@@ -530,5 +532,7 @@ class FrontMatterError(Rule):
             return
         end = doc.source.find("\n")
         end = end if end >= 0 else len(doc.source)
+        if end > 0 and doc.source[end - 1] == "\r":
+            end -= 1  # (a CRLF line: the match is the line's text)
         yield Hit(0, end, f"front matter could not be read: {err}",
                   "Fix the front matter syntax; until then author, date and disclosure metadata are ignored.")

@@ -143,9 +143,10 @@ class GradeAboveTarget(Rule):
                 data={"metric": metric, "value": value, "target": target, **WHOLE_DOCUMENT},
             )
         if ctx.options.get("per_section"):
-            headings = {b.section: b for b in doc.blocks if b.kind == "heading"}
+            # A section's heading is the one on its line (two sections may share a title).
+            headings = {doc.position(b.source_span()[0])[0]: b for b in doc.blocks if b.kind == "heading"}
             for s in sections:
-                h = next((b for i, b in headings.items() if b.text.strip() == s.get("heading")), None)
+                h = headings.get(s.get("line", 0)) if s.get("heading") is not None else None
                 if h is None or not _too_high(metric, s[metric], target):
                     continue
                 a, b = h.source_span()
