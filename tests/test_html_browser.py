@@ -156,6 +156,69 @@ def test_clicking_a_finding_scrolls_to_its_highlight(page):
     assert "flash" in (mark.get_attribute("class") or "")
 
 
+def test_clicking_a_highlight_brings_its_finding_into_the_panel(browser, tmp_path, monkeypatch):
+    # An article far down the page with more findings than its panel shows at once: the
+    # finding of its last highlight is near the end of the panel's list.
+    register_test_rules(monkeypatch)
+    (tmp_path / "audit.toml").write_text('select = ["ZZ902"]\n', encoding="utf-8")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "1-first.md").write_text("# First\n\n" + "A quiet line.\n\n" * 150, encoding="utf-8")
+    (tmp_path / "a" / "2-many.md").write_text("# Many\n\n" + "Buy now, said the page.\n\n" * 80, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    cli = __import__("audit.cli", fromlist=["cli"]).cli
+    CliRunner().invoke(cli, ["report", "a", "-o", "out", "--no-cache"], catch_exceptions=False)
+    context, page = _open(browser, (tmp_path / "out" / "index.html").as_uri())
+    try:
+        mark = page.locator("#a2 mark.hl").last
+        mark.scroll_into_view_if_needed()
+        mark.click()
+        page.wait_for_timeout(100)
+        current = page.locator("#a2 li.finding.current")
+        assert current.count() == 1 and current.get_attribute("data-f") == mark.get_attribute("data-f")
+        li, aside = current.bounding_box(), page.locator("#a2 aside.notes").bounding_box()
+        assert li is not None and aside is not None
+        assert aside["y"] <= li["y"] and li["y"] + li["height"] <= aside["y"] + aside["height"]
+    finally:
+        context.close()
+
+
+def test_link_targets_and_the_findings_panel_stop_below_the_filter_bar(page):
+    bar = page.locator("#filters").bounding_box()
+    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bar')") == f"{round(bar['height'])}px"
+    page.locator("table.articles-table a[href='#a2']").click()
+    page.wait_for_timeout(100)
+    heading = page.locator("#a2").bounding_box()
+    assert heading["y"] >= bar["height"]
+
+
+def test_printing_says_which_findings_the_filters_left_out(page):
+    page.locator('input[name="sev"][value="error"]').uncheck()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    note = page.locator(".print-note")
+    shown = page.locator("li.finding:not([hidden])").count()
+    total = page.locator("li.finding").count()
+    assert note.is_visible() and note.inner_text().startswith(f"Printed with filters: {shown} of {total} findings shown")
+    assert "Errors" in note.inner_text() and "suppressed" not in note.inner_text()  # (this report has none)
+    # With every finding shown again, the note goes.
+    page.emulate_media(media="screen")
+    page.locator('input[name="sev"][value="error"]').check()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    assert not note.is_visible()
+
+
+def test_printed_tables_fit_the_paper(browser, report):
+    context = browser.new_context(viewport={"width": 688, "height": 900})
+    pg = context.new_page()
+    pg.goto(report.as_uri())
+    pg.emulate_media(media="print")
+    overflow = pg.evaluate(
+        "Array.from(document.querySelectorAll('.table-scroll')).map(e => e.scrollWidth - e.clientWidth)")
+    context.close()
+    assert overflow and max(overflow) <= 1
+
+
 def test_hovering_a_highlight_shows_rule_message_and_fix(page):
     mark = page.locator("#a1 mark.hl").first
     mark.hover()

@@ -203,6 +203,41 @@ def test_claims_inventory_from_the_claims_analysis():
     assert "Turmeric cures arthritis in every patient." in htmlmod.unescape(text)
 
 
+def _evidence_cells(text: str) -> list[str]:
+    table = text.split('class="claims-table"')[1].split("</table>")[0]
+    return [htmlmod.unescape(re.sub(r"<[^>]+>", "|", c)).strip("|") for c in re.findall(r'<td class="evidence">(.*?)</td>', table)]
+
+
+def test_every_claim_shows_its_evidence_or_that_it_has_none():
+    pytest.importorskip("audit.claims", reason="the claims analysis is not installed")
+    doc = document(
+        "# Statins\n\nStatins lower the risk of heart attacks [1].\n\n"
+        "According to the NIH, statins lower LDL cholesterol.\n\n"
+        "Research shows that statins prevent strokes.\n\n"
+        "Statins reduce deaths from heart disease [3].\n\n"
+        "Statins cure high cholesterol.\n\n## References\n\n"
+        "1. Cholesterol Treatment Trialists. Efficacy and safety of statins. Lancet. 2019;393:407-415.\n"
+    )
+    cells = _evidence_cells(render("html", [result(doc, [])]))
+    assert cells[0].startswith("[1] Cholesterol Treatment Trialists. Efficacy and safety of statins.")
+    assert cells[1] == "According to the NIH"
+    assert cells[2] == "Research shows (not a citation)"
+    assert "[3]: no reference entry 3" in cells[3]
+    assert cells[4] == "none"
+
+
+def test_a_file_that_could_not_be_read_has_no_claims_inventory_rather_than_no_claims():
+    from audit.engine import FileResult, input_finding
+
+    unreadable = FileResult(path="broken.md", format="markdown",
+                            findings=[input_finding("broken.md", "IN001", "broken.md cannot be read")])
+    page = render("html", [unreadable])
+    assert "No claims inventory for this article." in page and "No health claims found." not in page
+    [row] = re.findall(r'<tr><td><a href="#a1">broken.md</a></td>.*?</tr>', page)
+    assert row.count(' data-sort="">—</td>') == 6  # unknown, not zero: grade, the four support levels, promotion
+    assert 'href="#a1-L' not in page  # no source view to jump to
+
+
 def test_long_matches_are_cut_in_the_findings_list():
     # Up to 165 characters (160 and Jinja's truncate leeway, as the page always did) a match is
     # shown whole; a longer one is cut to 159 characters and an ellipsis.

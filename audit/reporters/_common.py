@@ -103,10 +103,11 @@ class InventoryError(Exception):
     """The claims inventory of a file checked in another process could not be built there."""
 
 
-def claims_inventory(result: Any, options: Any) -> list[dict[str, Any]]:
+def claims_inventory(result: Any, options: Any) -> list[dict[str, Any]] | None:
     """Every claim in the result's document (:func:`audit.claims.inventory`).
 
-    Returns ``[]`` when the document was not kept (unreadable files). Raises
+    Returns None when there is no document (a file that could not be read: its claims are
+    unknown, which is not the same as having none). Raises
     :class:`ClaimsUnavailable` when the claims analysis is not installed. For a
     file checked in another process the inventory comes with the result
     (``result.report``, see :func:`detach_document`).
@@ -123,7 +124,7 @@ def claims_inventory(result: Any, options: Any) -> list[dict[str, Any]]:
     except ImportError as e:
         raise ClaimsUnavailable(str(e)) from None
     if result.document is None:
-        return []
+        return None
     return list(inventory(result.document, settings_for(result, options)))
 
 

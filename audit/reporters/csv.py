@@ -99,6 +99,8 @@ class ClaimsReporter(Base):
         except ClaimsUnavailable as e:
             self.unavailable = str(e)
             return
+        if claims is None:  # (a file that could not be read)
+            return
         path = display_relative(result.path, self.options.root)
         for c in claims:
             rec = {**c, "path": path}

@@ -291,7 +291,7 @@ def _source_html(anchor: str, source: str, spans: list[tuple[int, int, int]], by
 _MATCH_SHOWN = 160
 
 
-def _findings_html(anchor: str, recs: list[dict[str, Any]]) -> Any:
+def _findings_html(anchor: str, recs: list[dict[str, Any]], has_source: bool = True) -> Any:
     """The findings list beside the source view (the items of ``<ol class="flist">``), as the
     article template used to write it; written here for the same reason as :func:`_source_html`."""
     from markupsafe import Markup
@@ -305,7 +305,7 @@ def _findings_html(anchor: str, recs: list[dict[str, Any]]) -> Any:
         out.append(
             f'        <li class="finding k-{_esc(f["category"])}{" sup" if closed else ""}" id="f{fid}" data-f="{fid}"'
             f'{" hidden" if closed else ""}>\n'
-            f'          <a class="jump" href="#{anchor}-L{line}" data-f="{fid}">\n'
+            f'          <a class="jump" href="#{anchor}{f"-L{line}" if has_source else ""}" data-f="{fid}">\n'
             f'            <span class="pos">{line}:{f["column"]}</span>\n'
             f'            <span class="badge sev-{_esc(f["severity"])}">{_esc(f["severity"])}</span>\n'
             f'            <span class="rule">{_esc(f["rule"])}</span> <span class="rname">{_esc(f["name"])}</span>\n'
@@ -332,6 +332,10 @@ class ClaimRow(NamedTuple):
     hedges: list[str]
     absolutes: list[str]
     citations: list[str]
+    #: What supports the claim, as ``(kind, text)``: ``cited`` (a citation, with the reference
+    #: entry it resolves to), ``missing`` (a citation marker no entry answers), ``named`` or
+    #: ``vague`` (an attribution); empty when nothing does.
+    evidence: list[tuple[str, str]]
 
 
 def _claim_row(c: dict[str, Any]) -> ClaimRow:
@@ -350,6 +354,7 @@ def _claim_row(c: dict[str, Any]) -> ClaimRow:
         return out
 
     return ClaimRow(
+        evidence=_evidence(c),
         line=int(c.get("line") or 1),
         text=str(c["claim"] if isinstance(c.get("claim"), str) else c.get("text") or ""),
         kind=str(c.get("kind") or ""),
@@ -360,6 +365,32 @@ def _claim_row(c: dict[str, Any]) -> ClaimRow:
         absolutes=strings(c.get("absolutes")),
         citations=strings(c.get("citations")),
     )
+
+
+#: A reference entry longer than this is cut in the claims table.
+_ENTRY_SHOWN = 200
+
+
+def _evidence(c: dict[str, Any]) -> list[tuple[str, str]]:
+    """The evidence column of a claim (see :attr:`ClaimRow.evidence`)."""
+    out: list[tuple[str, str]] = []
+    citations = c.get("citations") or []
+    for cit in citations if isinstance(citations, list) else [citations]:
+        if not isinstance(cit, dict):
+            out.append(("cited", str(cit)))
+            continue
+        label = str(cit.get("url") or cit.get("text") or cit.get("label") or "")
+        if cit.get("missing"):
+            out.append(("missing", f"{label}: no reference entry {', '.join(map(str, cit['missing']))}"))
+            continue
+        entries = [str(r.get("text") or "") for r in cit.get("references") or [] if isinstance(r, dict)]
+        entries = [e if len(e) <= _ENTRY_SHOWN else e[: _ENTRY_SHOWN - 1] + "…" for e in entries if e]
+        out.append(("cited", f"{label} {' | '.join(entries)}" if entries and entries != [label] else label))
+    for att in c.get("attributions") or []:
+        if isinstance(att, dict) and att.get("text"):
+            kind = "named" if att.get("type") == "named" else "vague"
+            out.append((kind, str(att["text"]) + (" (not a citation)" if kind == "vague" else "")))
+    return out
 
 
 def _chart(points: list[tuple[str, float | None]], metric: str, target: float, href: Any = "#a{}".format) -> dict[str, Any]:
@@ -597,7 +628,7 @@ class Reporter(Base):
             "words": result.words or read.get("words") or 0,
             "grade": _number(read.get(metric)), "text_standard": read.get("text_standard"),
             "readability": {k: v for k, v in read.items() if _number(v) is not None or isinstance(v, str)},
-            "counts": counts, "findings": recs, "findings_html": _findings_html(anchor, recs), "source_html": source_html,
+            "counts": counts, "findings": recs, "findings_html": _findings_html(anchor, recs, source is not None), "source_html": source_html,
             "has_source": source is not None,
             "claims": None if claims is None else [_claim_row(c) for c in claims], "claims_error": claims_error,
             "claims_total": summary.get("total", sum(by_support.values()) if by_support else None),

@@ -66,6 +66,14 @@
     bar.addEventListener("change", apply);
   }
 
+  /* The sticky filter bar's height (it wraps on narrow windows): link targets and the findings
+     panel stop below it. */
+  function barHeight() {
+    if (bar) { document.documentElement.style.setProperty("--bar", bar.offsetHeight + "px"); }
+  }
+  barHeight();
+  window.addEventListener("resize", barHeight);
+
   /* Jump from a finding in the list to its highlight. */
   var flashTimer = null;
   function flash(els) {
@@ -102,7 +110,7 @@
       if (li) {
         selectItem(li);
         var aside = li.closest("aside.notes");
-        if (aside) { aside.scrollTop = li.offsetTop - aside.offsetTop - 40; }
+        if (aside) { aside.scrollTop += li.getBoundingClientRect().top - aside.getBoundingClientRect().top - 40; }
       }
     }
   });
@@ -190,9 +198,28 @@
     });
   });
 
-  /* Print everything, expanded. */
+  /* Print everything, expanded; say on paper which findings the filters left out. */
+  var printNote = null;
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    var shown = items.filter(function (li) { return !li.hidden; }).length;
+    if (bar && shown < items.length) {
+      if (!printNote) {
+        printNote = document.createElement("p");
+        printNote.className = "print-note";
+        bar.parentNode.insertBefore(printNote, bar.nextSibling);
+      }
+      var off = [];
+      bar.querySelectorAll('input[name="sev"], input[name="cat"]').forEach(function (el) {
+        if (!el.checked) { off.push(el.closest("label") ? el.closest("label").textContent.trim() : el.value); }
+      });
+      if (state.rule) { off.push("rules other than " + state.rule); }
+      if (!state.sup && bar.querySelector('input[name="sup"]')) { off.push("suppressed findings"); }
+      printNote.textContent = "Printed with filters: " + shown + " of " + items.length +
+        " findings shown (left out: " + off.join(", ") + ").";
+    } else if (printNote) {
+      printNote.textContent = "";
+    }
   });
 
   apply();
