@@ -238,10 +238,12 @@ def _walk_inputs(paths: list[str], globs: dict[str, list[str]], cfg: Config, std
     # whose matches overlap) each file's absolute path is remembered.
     seen: set[str] | None = None if len(paths) == 1 and not globs else set()
 
-    def add(p: Path, explicit: bool, rel: str | None = None) -> Input | None:
+    def add(p: Path, explicit: bool, rel: str | None = None, shown: str | None = None) -> Input | None:
+        """``shown``: a symbolic link's own path from the root, which ``include`` may match
+        instead of its target's (``link.md`` to ``notes.data``, a dangling ``draft.md``)."""
         if rel is None:
             rel = _rel(p, root)
-        if matches("exclude", rel) or (not explicit and not matches("include", rel)):
+        if matches("exclude", rel) or (not explicit and not matches("include", rel) and not (shown and matches("include", shown))):
             return None
         if seen is not None:
             key = os.path.normcase(os.path.abspath(p))
@@ -264,7 +266,7 @@ def _walk_inputs(paths: list[str], globs: dict[str, list[str]], cfg: Config, std
                 prefix = "" if base == "." else base + "/"
                 for name in names:
                     p = Path(dirpath, name)
-                    inp = add(p, False, None if os.path.islink(p) else prefix + name)
+                    inp = add(p, False, None, prefix + name) if os.path.islink(p) else add(p, False, prefix + name)
                     if inp is not None:
                         yield inp
         except OSError:

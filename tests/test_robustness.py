@@ -430,6 +430,17 @@ def test_discovered_relative_paths_are_each_files_resolved_path(tmp_path: Path) 
         assert i.relpath == _rel(i.path, resolved), i
 
 
+def test_links_in_a_folder_are_matched_by_their_own_name_and_dangling_ones_reported(tmp_path: Path) -> None:
+    (tmp_path / "notes.data").write_text("Knee arthroscopy permanently cures knee pain.\n", encoding="utf-8")
+    (tmp_path / "article.md").symlink_to(tmp_path / "notes.data")
+    (tmp_path / "draft.md").symlink_to(tmp_path / "gone")  # dangling, to a name include does not match
+    cfg = from_dict({}, root=tmp_path)
+    assert sorted(Path(i.display).name for i in discover([str(tmp_path)], cfg)) == ["article.md", "draft.md"]
+    r = CliRunner().invoke(cli, ["check", str(tmp_path), "-f", "json", "--no-cache", "--fail-on", "never"])
+    rules = {Path(f["path"]).name: [x["rule"] for x in f["findings"]] for f in json.loads(r.stdout)["files"]}
+    assert rules["draft.md"] == ["IN001"] and "CL001" in rules["article.md"]
+
+
 def test_inputs_are_streamed_in_discovery_order_after_every_path_is_checked(tmp_path: Path) -> None:
     from audit.engine import iter_inputs
 
