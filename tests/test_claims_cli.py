@@ -131,3 +131,12 @@ def test_a_file_the_analysis_fails_on_is_reported_and_the_others_listed(tmp_path
     # --debug shows the error itself.
     r = CliRunner().invoke(cli, ["claims", "--debug", str(folder)])
     assert isinstance(r.exception, ValueError)
+
+
+def test_commands_that_run_no_rules_refuse_rule_selection() -> None:
+    """``audit claims`` and ``audit readability`` run no rules: a --select or --ignore there
+    would silently do nothing, so it is a usage error."""
+    for command in ("claims", "readability"):
+        for option in ("--select", "--ignore"):
+            res = CliRunner().invoke(cli, [command, option, "CL001", "-"], input=TEXT)
+            assert res.exit_code == 2 and "No such option" in res.output, (command, option)

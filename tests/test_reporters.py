@@ -211,6 +211,17 @@ def test_markdown_summary(article):
     assert "| docs/article.md | 1 | 1 | 1 |" in text
 
 
+def test_text_output_shows_control_characters_as_escapes():
+    """Article text and file names must not drive the terminal (colours, cursor, titles) or
+    reorder what it shows (bidirectional overrides)."""
+    doc = document("We sell \x1b[31mmiracle\x1b]0;owned\x07 pills \u202egnp.exe now.\n", path="docs/\x1b[2Jart.md")
+    f = find(doc, "\x1b[31mmiracle\x1b]0;owned\x07 pills \u202egnp", CLAIM, message="claim '\x1b[31mmiracle'")
+    text = render("text", [result(doc, [f])])
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "docs/\\x1b[2Jart.md" in text and "\\x1b[31mmiracle\\x1b]0;owned\\x07 pills \\u202egnp" in text
+    assert "claim '\\x1b[31mmiracle'" in text
+
+
 def test_markdown_escapes_article_text():
     doc = document("We say | <img src=x onerror=alert(1)> [x](javascript:y) @team *bold*\n")
     f = find(doc, "| <img src=x onerror=alert(1)> [x](javascript:y) @team *bold*", CLAIM,

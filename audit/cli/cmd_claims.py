@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 
-from audit.cli.options import config_options, load_config, load_inputs, paths_argument
+from audit.cli.options import load_config, load_inputs, measure_options, paths_argument
 
 CSV_FIELDS = ("path", "line", "column", "end_line", "end_column", "claim", "kind", "strength", "hedged", "hedges", "absolutes", "support", "citations", "reason", "text")
 
@@ -113,11 +113,11 @@ def write_csv(files: Iterable[dict[str, Any]], out: IO[str]) -> None:
 
 @click.command("claims")
 @paths_argument
-@config_options
+@measure_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True, help="Output format.")
 @click.option("--all-sentences", is_flag=True, help="List every sentence with its analysis and why it was or was not taken as a claim.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file (atomically) instead of standard output.")
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, all_sentences: bool, output: str | None) -> None:
+def command(paths: tuple[str, ...], config_path: str | None, stdin_filename: str, debug: bool, fmt: str, all_sentences: bool, output: str | None) -> None:
     """Inventory of the health claims in articles: kind, strength, hedges, support and citations.
 
     Each claim is listed with its exact line and column, its kind (efficacy,

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from audit.cli.options import config_options, load_config, load_inputs
+from audit.cli.options import load_config, load_inputs, measure_options
 
 COLUMNS = (
     ("words", "words", "{:.0f}"),
@@ -48,10 +48,10 @@ def table(body: list[list[str]]) -> str:
 
 @click.command("readability")
 @click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
-@config_options
+@measure_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--sections", is_flag=True, help="Also show each section (heading to heading).")
-def command(paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], stdin_filename: str, debug: bool, fmt: str, sections: bool) -> None:
+def command(paths: tuple[str, ...], config_path: str | None, stdin_filename: str, debug: bool, fmt: str, sections: bool) -> None:
     """Readability metrics per document (and per section) with textstat.
 
     Keys follow textstat's names: flesch_reading_ease, flesch_kincaid_grade,

@@ -32,6 +32,21 @@ def config_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward for audit.toml / pyproject.toml."),
         click.option("--select", multiple=True, metavar="RULES", help="Run only these rules (ids, families, names or categories; comma-separated or repeated)."),
         click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated or repeated)."),
+    ]
+    for d in reversed(decorators):
+        f = d(f)
+    return _input_options(f)
+
+
+def measure_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config``, ``--stdin-filename``, ``--debug``: for the commands that run no rules
+    (``audit claims``, ``audit readability``), which therefore take no ``--select``/``--ignore``."""
+    f = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward for audit.toml / pyproject.toml.")(f)
+    return _input_options(f)
+
+
+def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    decorators = [
         click.option("--stdin-filename", default="-", metavar="NAME", help="Name (and so format) for text read from '-'; default Markdown."),
         click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks for internal errors."),
     ]

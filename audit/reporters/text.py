@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -17,6 +18,14 @@ import click
 from audit.reporters import Reporter as Base
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
+#: Control characters (C0 but tab, DEL, C1) and the bidirectional overrides: article text and
+#: file names must not move the cursor, recolour or rewrite the terminal, or reorder what it shows.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text) if _CONTROL.search(text) else text
 
 
 class Reporter(Base):
@@ -37,18 +46,19 @@ class Reporter(Base):
             return
         self._files_with_findings += 1
         w = self.out.write
-        w(self._s(result.path, bold=True, underline=True) + "\n")
+        path = _visible(result.path)
+        w(self._s(path, bold=True, underline=True) + "\n")
         for f in shown:
             pos = f"{f.line}:{f.column}"
             sev = self._s(f"{f.severity:<7}", fg=_COLORS.get(f.severity), bold=f.severity == "error")
-            w(f"  {result.path}:{pos:<8} {sev}  {self._s(f.rule, bold=True)}  {f.message}\n")
+            w(f"  {path}:{pos:<8} {sev}  {self._s(f.rule, bold=True)}  {_visible(f.message)}\n")
             if f.match and not self.options.quiet:
                 snippet = " ".join(f.match.split())
                 if len(snippet) > 100:
                     snippet = snippet[:97] + "..."
-                w("      " + self._s("> " + snippet, dim=True) + "\n")
+                w("      " + self._s("> " + _visible(snippet), dim=True) + "\n")
             if f.fix and not self.options.quiet:
-                w("      " + self._s("fix: ", fg="green") + f.fix + "\n")
+                w("      " + self._s("fix: ", fg="green") + _visible(f.fix) + "\n")
         w("\n")
 
     def end(self, summary: Any) -> None:
