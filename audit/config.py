@@ -104,6 +104,14 @@ def _number(v: Any) -> float:
     return float(v)
 
 
+def _target(v: Any) -> float:
+    """A readability target: a grade, or a Flesch reading-ease score (0 to 100)."""
+    x = _number(v)
+    if not 0 <= x <= 100:
+        raise ValueError("expected a number from 0 to 100 (a grade, or a reading-ease score)")
+    return x
+
+
 def _string(v: Any) -> str:
     if not isinstance(v, str):
         raise ValueError("expected a string")  # noqa: TRY004 (the caller turns ValueError into a ConfigError)
@@ -150,7 +158,7 @@ TOP_KEYS: dict[str, Any] = {
 }
 READABILITY_KEYS: dict[str, Any] = {
     "metric": _choice(*READABILITY_METRICS),
-    "target": _number,
+    "target": _target,
     "min_words": _positive_int,
 }
 #: Keys that only make sense at top level.

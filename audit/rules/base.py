@@ -31,6 +31,10 @@ class Option:
     default: Any
     help: str
     choices: tuple[Any, ...] | None = None
+    #: Bounds of a number (inclusive). A number has at least 0 unless the option says otherwise:
+    #: every numeric option is a count, a length or a share.
+    minimum: float | None = None
+    maximum: float | None = None
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` converted to the option type, or raise ``ValueError``."""
@@ -46,6 +50,11 @@ class Option:
             raise ValueError(f"expected {t.__name__}, got {type(value).__name__}")
         if self.choices is not None and value not in self.choices:
             raise ValueError("expected one of " + ", ".join(map(str, self.choices)))
+        if t in (int, float):
+            lo = 0 if self.minimum is None else self.minimum
+            if value < lo or (self.maximum is not None and value > self.maximum):
+                bound = f"from {lo:g} to {self.maximum:g}" if self.maximum is not None else f"of at least {lo:g}"
+                raise ValueError(f"expected a {'whole number' if t is int else 'number'} {bound}")
         return value
 
 

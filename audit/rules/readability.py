@@ -178,7 +178,7 @@ class SentenceTooLong(Rule):
     name = "sentence-too-long"
     category = "readability"
     severity = "warning"
-    options = (Option("max_words", int, 25, "Longest sentence allowed, in words."),)
+    options = (Option("max_words", int, 25, "Longest sentence allowed, in words.", minimum=1),)
     what = "Reports a sentence in a paragraph, quotation or list item with more words than `max_words` (25)."
     why = (
         "Sentence length is the strongest single predictor in every grade formula, and long sentences are "
@@ -224,8 +224,8 @@ class ParagraphTooLong(Rule):
     category = "readability"
     severity = "info"
     options = (
-        Option("max_sentences", int, 5, "Most sentences allowed in one paragraph."),
-        Option("max_words", int, 150, "Most words allowed in one paragraph."),
+        Option("max_sentences", int, 5, "Most sentences allowed in one paragraph.", minimum=1),
+        Option("max_words", int, 150, "Most words allowed in one paragraph.", minimum=1),
     )
     what = (
         "Reports a paragraph with more than `max_sentences` (5) sentences or more than `max_words` (150) words, "

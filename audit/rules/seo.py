@@ -42,10 +42,10 @@ class KeywordStuffing(LexiconRule):
     category = "seo"
     severity = "warning"
     options = (
-        Option("min_words", int, 4, "Shortest phrase counted (words); 3-word medical terms ('type 2 diabetes') are naturally frequent."),
-        Option("max_words", int, 6, "Longest phrase counted (words)."),
+        Option("min_words", int, 4, "Shortest phrase counted (words); 3-word medical terms ('type 2 diabetes') are naturally frequent.", minimum=1),
+        Option("max_words", int, 6, "Longest phrase counted (words).", minimum=1),
         Option("min_count", int, 5, "A phrase must occur at least this many times."),
-        Option("min_density", float, 0.03, "...and its occurrences must cover at least this share of the document's words (0.03 = 3%)."),
+        Option("min_density", float, 0.03, "...and its occurrences must cover at least this share of the document's words (0.03 = 3%).", maximum=1),
     )
     what = (
         "Flags an exact phrase of 3 to 6 words repeated far above natural density: at least `min_count` times "
@@ -137,8 +137,8 @@ class HeadingKeywordRepetition(LexiconRule):
     severity = "warning"
     options = (
         Option("min_headings", int, 4, "Only documents with at least this many headings are checked."),
-        Option("min_share", float, 0.5, "Report a phrase found in at least this share of the headings."),
-        Option("min_words", int, 4, "Shortest phrase considered (words); a condition name alone is natural in headings."),
+        Option("min_share", float, 0.5, "Report a phrase found in at least this share of the headings.", maximum=1),
+        Option("min_words", int, 4, "Shortest phrase considered (words); a condition name alone is natural in headings.", minimum=1),
     )
     what = "Flags an exact phrase of at least `min_words` words repeated in most of a document's headings (by default half or more of at least 4 headings)."
     why = "Headings that all repeat the same search phrase are written for search engines and make the outline useless to readers (Google spam policies: keyword stuffing)."
