@@ -259,3 +259,29 @@ def test_any_markdown_keeps_exact_positions(src: str) -> None:
         assert 0 <= lk.start <= lk.end <= len(src)
     for a, b, _ in doc.comments:
         assert src[a:b].startswith("<!--")
+
+
+def test_inline_html_over_two_lines_keeps_the_rest_of_the_paragraph_in_crlf_quotes_and_lists() -> None:
+    """A tag that spans lines is given by the parser with "\\n" and without the container's
+    prefix; where that is not the source's text (CRLF, "> ", a list indent), the paragraph
+    after it used to be lost."""
+    claim = "Our revolutionary supplement cures arthritis in every patient."
+    for source in (
+        f'# Guide\n\nRead this. <span\nclass="x">{claim}</span>\n',
+        f'# Guide\r\n\r\nRead this. <span\r\nclass="x">{claim}</span>\r\n',
+        f'# Guide\n\n> Read this. <span\n> class="x">{claim}</span>\n',
+        f'# Guide\n\n- Read this. <span\n  class="x">{claim}</span>\n',
+    ):
+        doc = read_markdown("a.md", source)
+        [body] = [b for b in doc.blocks if b.kind != "heading"]
+        assert body.text.endswith(claim), (source, body.text)
+        assert span_text(doc, body, claim) == claim
+
+
+def test_a_suppression_comment_over_two_crlf_lines_applies() -> None:
+    from tests.conftest import check_text
+
+    text = ("# Guide\r\n\r\nThis supplement cures arthritis in every patient. <!-- audit: disable-line\r\n"
+            "CL001 CL002 -- reviewed by the medical editor -->\r\n")
+    found = [f for f in check_text(text, "markdown", select=("CL001", "CL002")).findings if f.rule in ("CL001", "CL002")]
+    assert found and all(f.status == "suppressed" for f in found)

@@ -127,6 +127,25 @@ class _Inline:
             return -1  # something we did not account for lies in between: do not guess
         return i
 
+    def _find_html(self, content: str) -> tuple[int, int]:
+        """Where inline HTML ``content`` stands in the source, ``(-1, -1)`` if nowhere.
+
+        A tag or comment that spans lines is given with its line breaks as ``\n`` and without
+        the container's prefix of each continuation line (``> `` in a quotation, a list item's
+        indent), so in a CRLF file, a quotation or a list item it is not the source's text: it
+        is matched line by line then, with any CR, blanks and ``>`` between lines. (Not finding
+        it would leave the cursor before the tag and lose the rest of the paragraph.)
+        """
+        i = self._find(content, check_gap=False)
+        if i >= 0:
+            return i, i + len(content)
+        if "\n" not in content:
+            return -1, -1
+        lines = content.split("\n")
+        pattern = re.escape(lines[0]) + "".join(r"\r?\n[ \t>]*" + re.escape(line.lstrip(" \t")) for line in lines[1:])
+        m = re.compile(pattern).search(self.src, self.c, self.limit)
+        return (m.start(), m.end()) if m else (-1, -1)
+
     def run(self, children: list[Any]) -> None:
         src = self.src
         pb = self.pb
@@ -229,10 +248,9 @@ class _Inline:
                 text = href if kind == "auto" else " ".join("".join(parts).split())
                 self.doc.links.append(Link(url=href, text=text, start=start, end=end))
             elif ty == "html_inline":
-                i = self._find(ch.content, check_gap=False)
+                i, end = self._find_html(ch.content)
                 if i < 0:
                     continue
-                end = i + len(ch.content)
                 self._html_inline(ch.content, i, end, anchors)
                 self.c = end
             else:
