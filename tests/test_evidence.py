@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audit.claims import analyse
-from audit.claims.evidence import classify_host, expand_numbers, locators
+from audit.claims.evidence import classify_host, expand_numbers, find_references, locators
 from audit.config import Settings
 from audit.readers import parse
 from tests.conftest import check_text
@@ -193,8 +193,44 @@ def test_reference_entry_without_locator_is_only_named() -> None:
 
 
 def test_unused_footnote_on_a_crlf_line_ends_at_its_text() -> None:
-    from tests.conftest import check_text
-
     text = "# Guide\r\n\r\nMagnesium may ease cramps.[^1]\r\n\r\n[^1]: Allen RP. Sleep Med. 2018;41:27-44.\r\n[^2]: Unused J. Neurology. 2019;92:1-2.\r\n"
     [f] = [f for f in check_text(text, "markdown", select=("EV003",)).findings if f.rule == "EV003"]
     assert (f.line, f.column, f.end_column, f.match) == (6, 1, 40, "[^2]: Unused J. Neurology. 2019;92:1-2.")
+
+
+REF_LINES = (
+    "[1] Smith J. Statins and LDL. Lancet. 2020;395:10-20. doi:10.1016/x.2020.1\n"
+    "[2] Jones K. Statin and stroke. BMJ. 2021;372:n100. PMID: 33500000\n"
+    "[3] Brown T. Statins in diabetes. Diabetes Care. 2019;42:1-9. https://doi.org/10.2337/dc19-0001\n"
+)
+REF_CLAIMS = "Statins lower LDL cholesterol [1]. Statins reduce strokes [2]. Statins prevent heart attacks [3].\n"
+
+
+@pytest.mark.parametrize(("text", "fmt"), [
+    (REF_CLAIMS + "\n## References\n\n" + REF_LINES, "markdown"),  # one paragraph of three lines
+    ("Statins and your heart\n\n" + REF_CLAIMS + "\nReferences\n" + REF_LINES, "text"),  # entries end in a DOI, no full stop
+    ("Statins and your heart\n\n" + REF_CLAIMS + "\nReferences\n\n" + REF_LINES.replace("\n", "\n\n"), "text"),
+])
+def test_a_reference_list_of_numbered_lines_has_one_entry_per_line(text: str, fmt: str) -> None:
+    doc = parse("x", text, fmt)
+    ev = find_references(doc, Settings())
+    assert [r.key for r in ev.references] == ["1", "2", "3"]
+    assert [r.text[:8] for r in ev.references] == ["[1] Smit", "[2] Jone", "[3] Brow"]
+    assert ev.references[1].locators == ["pmid:33500000"]
+    found = check_text(text, fmt, select=("CL001", "EV002", "EV003")).findings
+    assert [f.rule for f in found if f.rule in ("CL001", "EV002", "EV003")] == []
+
+
+def test_narrative_author_year_cites() -> None:
+    refs = "\n\n## References\n\n1. Smith J, et al. Statins and heart attack. N Engl J Med. 2020;382:1-10.\n"
+    sa = first("Smith et al. (2020) found that statins reduce the risk of heart attack." + refs)
+    [c] = sa.citations
+    assert c.type == "author_year" and c.text == "Smith et al. (2020)" and c.references and sa.support == "cited"
+    # A capitalised word before a year is not an author unless an entry says so.
+    assert first("In March (2020) the clinic said statins prevent strokes." + refs).citations == []
+
+
+def test_doi_and_url_keep_balanced_parentheses() -> None:
+    assert locators("doi:10.1016/S0140-6736(18)31942-1") == ["doi:10.1016/S0140-6736(18)31942-1"]
+    assert locators("(doi:10.1000/xyz)") == ["doi:10.1000/xyz"]
+    assert locators("(https://en.wikipedia.org/wiki/Statin_(drug))") == ["url:https://en.wikipedia.org/wiki/Statin_(drug)"]

@@ -34,15 +34,22 @@ SUP_HTML_RE = re.compile(
     re.IGNORECASE,
 )
 PAREN_RE = re.compile(r"\(([^()\n]{4,300})\)")
+_YEAR_ONLY = re.compile(r"\s*((?:19|20)\d\d)[a-z]?\s*$")
+#: The authors named just before a parenthesised year: group 2 is set for "et al." or "and X".
+_NARRATIVE_AUTHOR = re.compile(
+    r"\b([A-Z][A-Za-z'\u2019\-]{1,40})(\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'\u2019\-]{1,40})?\s*$"
+)
 AUTHOR_YEAR_RE = re.compile(
     r"^\s*(?:see\s+|e\.g\.,?\s+|cf\.\s+)?([A-Z][A-Za-z'\u2019\-]{1,40})"
     r"(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'\u2019\-]{1,40})?,?\s+((?:19|20)\d\d)[a-z]?(?:\s*[,:]\s*(?:p|pp)\.?\s*\d{1,5}(?:[-\u2013]\d{1,5})?)?\s*$"
 )
-DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\])]{1,200})")
+#: A DOI; parentheses inside it are kept when balanced ("10.1016/S0140-6736(18)31942-1"), so that
+#: one written in parentheses still ends before the closing one.
+DOI_RE = re.compile(r"\b(10\.\d{4,9}/(?:[^\s\"<>\])(]|\([^\s\"<>()]{0,60}\)){1,200})")
 PMID_RE = re.compile(r"\bPMID:?\s{0,2}(\d{5,9})\b", re.IGNORECASE)
 PMCID_RE = re.compile(r"\b(PMC\d{5,9})\b")
 NCT_RE = re.compile(r"\b(NCT\d{8})\b")
-URL_RE = re.compile(r"\bhttps?://[^\s<>\"\])]{3,500}", re.IGNORECASE)
+URL_RE = re.compile(r"\bhttps?://(?:[^\s<>\"\])(]|\([^\s<>\"()]{0,100}\)){3,500}", re.IGNORECASE)
 ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s{0,2}[\d\-X ]{10,17}\b", re.IGNORECASE)
 #: "2019;321(4):345-356" or "2019 Mar;12:45-9": a journal locator.
 JOURNAL_RE = re.compile(r"\b(?:19|20)\d\d\b[^;\n]{0,15};\s{0,2}\d{1,4}(?:\(\d{1,4}\))?:\s{0,2}[eE]?\d{1,6}")
@@ -289,6 +296,31 @@ def _next_start(blocks: list[Any], j: int, default: int, limit: int) -> int:
     return limit
 
 
+_ENTRY_LINE = re.compile(r"(?m)^[ \t]*((?:\[\d{1,3}\]|\d{1,3}[.)])\s)")
+
+
+def _entries_of(doc: Document, block: Block) -> list[tuple[int, int]]:
+    """The entries of a reference-list block, as ranges of its text: the whole block, or, when
+    several of its source lines start with an entry number ("[1] ...", "2. ..."; one paragraph
+    in Markdown when the lines are not a list), each such line with the lines that continue it."""
+    text = block.text
+    whole = [(0, len(text))]
+    a, b = block.source_span()
+    source = doc.source[a:b]
+    if "\n" not in source:
+        return whole
+    starts = []
+    for m in _ENTRY_LINE.finditer(source):
+        t = block.map.text_offset(a + m.start(1))
+        if t is None:
+            return whole
+        starts.append(t)
+    if len(starts) < 2 or text[: starts[0]].strip() or starts != sorted(starts):
+        return whole
+    ends = starts[1:] + [len(text)]
+    return [(s, len(text[:e].rstrip())) for s, e in zip(starts, ends)]
+
+
 def find_references(doc: Document, settings: Any) -> DocumentEvidence:
     """Reference sections, their entries, footnote definitions and the publisher's hosts."""
     from audit.claims.lexicon import lexicons
@@ -314,18 +346,23 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
                 if nb.kind != "heading" and looks_like_heading(nb) and not locators(nb.text) and b.kind != "heading":
                     break
                 ref_blocks.add(j)
-                text = nb.text.strip()
-                if text:
+                block_end = _next_start(blocks, j, nb.source_span()[1], len(doc.source))
+                for a, b in _entries_of(doc, nb):
+                    entry = nb.text[a:b]
+                    text = entry.strip()
+                    if not text:
+                        continue
                     ordinal += 1
-                    m = ENTRY_NUM_RE.match(nb.text)
+                    m = ENTRY_NUM_RE.match(entry)
                     key = next((g for g in m.groups() if g), str(ordinal)) if m else str(ordinal)
-                    s, e = nb.source_span()
-                    ay = re.match(r"\s*(?:\[?\d{1,3}[\].)]?\s+)?([A-Z][A-Za-z'\u2019\-]{1,40})", nb.text)
-                    yr = YEAR_RE.search(nb.text)
+                    s, e = nb.map.span(a, b) if (a, b) != (0, len(nb.text)) else nb.source_span()
+                    ay = re.match(r"\s*(?:\[?\d{1,3}[\].)]?\s+)?([A-Z][A-Za-z'\u2019\-]{1,40})", entry)
+                    yr = YEAR_RE.search(entry)
+                    # Read locators from the source up to the next entry or block, not from the
+                    # prose: readers drop bare URLs from prose text.
+                    upto = block_end if b == len(nb.text) else nb.map.span(b, b + 1)[0]
                     refs.append(Reference(
-                        # Read locators from the source up to the next block, not from the prose:
-                        # readers drop bare URLs from prose text.
-                        key=key, text=text, start=s, end=e, locators=locators(doc.source[s:_next_start(blocks, j, e, len(doc.source))]), section=title,
+                        key=key, text=text, start=s, end=e, locators=locators(doc.source[s:upto]), section=title,
                         author=ay.group(1) if ay else "", year=yr.group(0) if yr else "",
                     ))
                 j += 1
@@ -421,10 +458,18 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
             am = AUTHOR_YEAR_RE.match(p)
             if am:
                 found.append((am.group(1), am.group(2)))
+        start = m.start()
+        if not found:
+            # Narrative: "Smith et al. (2020) found ...", "Allen and Earley (2019)"; a single
+            # capitalised word before a year ("In March (2020)") only when an entry has that author.
+            ym = _YEAR_ONLY.match(m.group(1))
+            nm = _NARRATIVE_AUTHOR.search(text, max(0, m.start() - 100), m.start()) if ym else None
+            if ym and nm and (nm.group(2) or any(r.year == ym.group(1) and r.author.lower() == nm.group(1).lower() for r in ev.references)):
+                found, start = [(nm.group(1), ym.group(1))], nm.start()
         if not found or len(found) < len(parts):
             continue
-        s, e = sm.span(a + m.start(), a + m.end())
-        c = Citation("author_year", m.group(0), s, e, keys=[f"{au} {yr}" for au, yr in found])
+        s, e = sm.span(a + start, a + m.end())
+        c = Citation("author_year", text[start : m.end()], s, e, keys=[f"{au} {yr}" for au, yr in found])
         for au, yr in found:
             r = next((r for r in ev.references if r.year == yr and (r.author.lower() == au.lower() or au.lower() in r.text.lower()[:200])), None)
             if r is None:

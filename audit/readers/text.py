@@ -240,10 +240,18 @@ def _is_title_case(words: list[str]) -> bool:
     return caps / len(significant) >= 0.75
 
 
+#: A line of a reference list, not a heading: "[1] Smith J. ...", or one holding a DOI, a PMID,
+#: a URL or a journal's year;volume ("2019;393:407"), which entries often end with instead of a
+#: full stop.
+_REFERENCE_LINE = re.compile(r"^\[\d{1,3}\]\s|\bdoi[:.]|\bPMID\b|https?://|\b(?:19|20)\d\d;\s?\d", re.IGNORECASE)
+
+
 def heading_like(line: str, first: bool = False) -> bool:
     """Whether a bare line looks like a heading (short, no final punctuation)."""
     s = line.strip()
     if not s or len(s) > HEADING_MAX_CHARS:
+        return False
+    if _REFERENCE_LINE.search(s):
         return False
     letter = next((ch for ch in s if ch.isalpha()), "")
     if not letter or letter.islower():
