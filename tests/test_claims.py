@@ -216,6 +216,24 @@ def test_a_denial_with_a_guarantee_or_statistic_is_still_an_error() -> None:
     assert f.severity == "error"
 
 
+@pytest.mark.parametrize("text", [
+    "Do not drive if this medicine makes you sleepy.",
+    "Get medical help if the skin is weeping.",
+    "You should get medical help if the rash spreads.",
+    "Treat everyone in the house at the same time.",
+    "Only treat people who have lice.",
+])
+def test_safety_advice_and_self_care_instructions_are_not_claims(text: str) -> None:
+    assert rules_of(text, "CL001") == [] and rules_of(text, "CL003") == []
+
+
+def test_advice_that_states_its_purpose_is_a_warning_not_an_error() -> None:
+    [f] = rules_of("Drink plenty of fluids to prevent dehydration.", "CL001")
+    assert f.severity == "warning" and "(advice)" in f.message and f.data["advice"] is True
+    [f] = rules_of("Fluids prevent dehydration.", "CL001")
+    assert f.severity == "error" and "advice" not in f.data
+
+
 def test_uncited_claim_passes_when_cited() -> None:
     text = "Iron improves symptoms [1].\n\n## References\n\n1. Allen RP. Sleep Med. 2018;41:27-44. doi:10.1016/j.sleep.2017.11.1126\n"
     assert rules_of(text, "CL001") == []

@@ -140,6 +140,9 @@ class SentenceAnalysis:
     #: Normalised lower-case tokens (punctuation included) and their original text.
     words: list[str] = field(default_factory=list, repr=False)
     raw: list[str] = field(default_factory=list, repr=False)
+    #: An instruction to the reader that states what it is for ("Drink plenty of fluids to
+    #: prevent dehydration"): a claim, but advice rather than an assertion.
+    instruction: bool = False
 
     @property
     def kind(self) -> str | None:
@@ -169,7 +172,7 @@ class SentenceAnalysis:
 _FIELD_ORDER = (
     "sentence", "block_index", "text", "claim", "reason", "kinds", "strength", "hedges", "absolutes", "relations",
     "statistics", "intensifiers", "kind_cues", "vague", "named", "citations", "medical_terms", "support", "question",
-    "has_number", "recommendation", "words", "raw",
+    "has_number", "recommendation", "words", "raw", "instruction",
 )
 if tuple(f.name for f in fields(SentenceAnalysis)) != _FIELD_ORDER:  # pragma: no cover
     raise ImportError("SentenceAnalysis fields changed: update _FIELD_ORDER and _analyse_sentence")
@@ -813,11 +816,16 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
         return True  # a plural noun: "patterns, duration, and triggers."
     if j - i == 1 and w.endswith("ing") and prev in ("a", "an", "the"):
         return True  # "an increasing body of research"
+    if j - i == 1 and w == "help" and prev in _HELP_NOUN_LEFT:
+        return True  # "get medical help": the noun
+    if w == "drive" and i > 0 and prev in ("not", "don't", "don\u2019t", "never", "cannot", "can't", "can\u2019t", "to"):
+        return True  # "do not drive if this medicine makes you sleepy": the car
     # a participle used as an adjective: "decreased daily functioning", "impaired vein function"
     return j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their")
 
 
-_BEFORE_INSTRUCTION = frozenset({"please", "always", "never", "do", "not", "don't", "just", "also", "then", "first", "finally", "-", "*", "\u2022"})
+_BEFORE_INSTRUCTION = frozenset({"please", "always", "never", "do", "not", "don't", "don\u2019t", "just", "also", "then", "first", "finally", "only", "-", "*", "\u2022"})
+_HELP_NOUN_LEFT = frozenset({"medical", "professional", "urgent", "immediate", "emergency", "expert", "specialist"})
 _NOT_AFTER_INSTRUCTION = frozenset({"of", "is", "are", "was", "were", "can", "may", "has", "have", "will", "'s"})
 
 
@@ -907,6 +915,7 @@ def decide(
         if not purpose:
             sa.claim, sa.reason = False, "instruction to the reader"
             return
+        sa.instruction = True
     kind_cues = sa.kind_cues
     cues = bool(sa.relations or sa.statistics or sa.absolutes or (kind_cues and any(c.kind in ("safety", "comparative") for c in kind_cues)))
     if not cues and kind_cues and any(c.kind == "diagnosis" for c in kind_cues) and any(w in ("can", "accurate", "accurately", "reliably", "early") for w in words):

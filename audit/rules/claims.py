@@ -70,8 +70,9 @@ class UncitedClaim(Rule):
         "The FTC requires 'competent and reliable scientific evidence' for health claims, HONcode principle 5 "
         "asks that claims about benefits be backed by balanced evidence, the JAMA benchmarks require attribution, "
         "and pharma MLR review annotates every claim with its reference. An unhedged claim that a treatment works "
-        "or is safe, or that something causes disease, is an error; a hedged or associational claim, or one that only denies "
-        "a relation ('there is no cure for psoriasis'), is a warning."
+        "or is safe, or that something causes disease, is an error; a hedged or associational claim, one that only denies "
+        "a relation ('there is no cure for psoriasis'), or advice that states its purpose ('drink plenty of "
+        "fluids to prevent dehydration') is a warning."
     )
     example = "Iron supplementation corrects deficiency and restores dopaminergic function."
     instead = "Iron supplements improve symptoms in people with low ferritin [1].  ...  1. Allen RP et al. Sleep Med 2018. doi:10.1016/j.sleep.2017.11.1126"
@@ -101,7 +102,7 @@ class UncitedClaim(Rule):
                 continue
             kind = sa.kind or "health"
             denied = _denies(sa)
-            strong = kind in STRONG_KINDS and sa.strength != "correlational" and not denied
+            strong = kind in STRONG_KINDS and sa.strength != "correlational" and not denied and not sa.instruction
             severity = "error" if (strong and not sa.hedged) else "warning"
             hedge = " (hedged: " + quote(sa.hedges) + ")" if sa.hedged else ""
             vague = f"; {quote(sa.vague)} is not a citation" if sa.vague else ""
@@ -109,9 +110,11 @@ class UncitedClaim(Rule):
             data = {"kind": kind, "strength": sa.strength, "support": sa.support, "hedged": sa.hedged}
             if denied:
                 data["negated"] = True
+            if sa.instruction:
+                data["advice"] = True
             yield Hit(
                 s, e,
-                f"{kind} claim with no citation{hedge}{' (negated)' if denied else ''}: {_triggers(sa)}{vague}",
+                f"{kind} claim with no citation{hedge}{' (negated)' if denied else ''}{' (advice)' if sa.instruction else ''}: {_triggers(sa)}{vague}",
                 _FIX_CITE,
                 severity=severity,
                 data=data,
