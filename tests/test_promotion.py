@@ -123,9 +123,27 @@ def test_puffery_finding_has_position_message_and_fix() -> None:
     ("Contact our office directly.", "Contact our office"),
     ("Book your free consultation.", "Book your free consultation"),
     ("Why Choose Vascular Medicine Specialists?", "Why Choose"),
+    ("Save 20% on your first session.", "Save 20% on your first session"),
+    ("Get 50% off all treatments in January.", "Get 50% off all"),
+    ("Interest-free finance available.", "Interest-free finance"),
+    ("Book online today.", "Book online today"),
 ])
 def test_call_to_action_flagged(text: str, term: str) -> None:
     assert matches(text, "PR002") == [term]
+
+
+def test_a_percentage_joins_a_phrase_but_other_punctuation_does_not() -> None:
+    assert matches("Side effects fell by 20%. Off all drugs, patients slept better.", "PR002") == []
+    assert matches("Statins cut the risk by 20% on average.", "PR002") == []
+
+
+@pytest.mark.parametrize(("text", "rule", "term"), [
+    ("Don't miss out.", "PR005", "Don't miss out"),
+    ("We are the number one laser clinic in Manchester.", "PR001", "number one laser clinic"),
+    ("Transform your smile in just one visit.", "PR001", "Transform your smile"),
+])
+def test_more_sales_copy_flagged(text: str, rule: str, term: str) -> None:
+    assert matches(text, rule) == [term]
 
 
 @pytest.mark.parametrize("text", [

@@ -158,8 +158,9 @@ class GapTable(dict[str, Any]):
 
 
 def is_joiner_gap(gap: str) -> bool:
-    """Whether a gap joins its two words into one phrase: spaces and hyphens only, and short."""
-    return gap == " " or (len(gap) < 8 and not gap.strip(_JOINER_CHARS))
+    """Whether a gap joins its two words into one phrase: spaces and hyphens only, and short;
+    or a percent sign and spaces ("20% off": the number's unit, not punctuation)."""
+    return gap == " " or (len(gap) < 8 and not gap.strip(_JOINER_CHARS)) or (gap[:1] == "%" and 1 < len(gap) < 8 and not gap[1:].strip(" "))
 
 
 def gap_code(gap: str) -> int:
