@@ -34,10 +34,10 @@ SUP_HTML_RE = re.compile(
     re.IGNORECASE,
 )
 PAREN_RE = re.compile(r"\(([^()\n]{4,300})\)")
-_YEAR_ONLY = re.compile(r"\s*((?:19|20)\d\d)[a-z]?\s*$")
+_YEAR_ONLY = re.compile(r"\s{0,3}((?:19|20)\d\d)[a-z]?\s{0,3}$")
 #: The authors named just before a parenthesised year: group 2 is set for "et al." or "and X".
 _NARRATIVE_AUTHOR = re.compile(
-    r"\b([A-Z][A-Za-z'\u2019\-]{1,40})(\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'\u2019\-]{1,40})?\s*$"
+    r"\b([A-Z][A-Za-z'\u2019\-]{1,40})(\s{1,3}et\s{1,3}al\.?|\s{1,3}(?:and|&)\s{1,3}[A-Z][A-Za-z'\u2019\-]{1,40})?\s{0,3}$"
 )
 AUTHOR_YEAR_RE = re.compile(
     r"^\s*(?:see\s+|e\.g\.,?\s+|cf\.\s+)?([A-Z][A-Za-z'\u2019\-]{1,40})"
@@ -296,7 +296,7 @@ def _next_start(blocks: list[Any], j: int, default: int, limit: int) -> int:
     return limit
 
 
-_ENTRY_LINE = re.compile(r"(?m)^[ \t]*((?:\[\d{1,3}\]|\d{1,3}[.)])\s)")
+_ENTRY_LINE = re.compile(r"(?m)^[ \t]{0,8}((?:\[\d{1,3}\]|\d{1,3}[.)])\s)")
 
 
 def _entries_of(doc: Document, block: Block) -> list[tuple[int, int]]:
