@@ -347,20 +347,20 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
                     break
                 ref_blocks.add(j)
                 block_end = _next_start(blocks, j, nb.source_span()[1], len(doc.source))
-                for a, b in _entries_of(doc, nb):
-                    entry = nb.text[a:b]
+                for ea, eb in _entries_of(doc, nb):
+                    entry = nb.text[ea:eb]
                     text = entry.strip()
                     if not text:
                         continue
                     ordinal += 1
                     m = ENTRY_NUM_RE.match(entry)
                     key = next((g for g in m.groups() if g), str(ordinal)) if m else str(ordinal)
-                    s, e = nb.map.span(a, b) if (a, b) != (0, len(nb.text)) else nb.source_span()
+                    s, e = nb.map.span(ea, eb) if (ea, eb) != (0, len(nb.text)) else nb.source_span()
                     ay = re.match(r"\s*(?:\[?\d{1,3}[\].)]?\s+)?([A-Z][A-Za-z'\u2019\-]{1,40})", entry)
                     yr = YEAR_RE.search(entry)
                     # Read locators from the source up to the next entry or block, not from the
                     # prose: readers drop bare URLs from prose text.
-                    upto = block_end if b == len(nb.text) else nb.map.span(b, b + 1)[0]
+                    upto = block_end if eb == len(nb.text) else nb.map.span(eb, eb + 1)[0]
                     refs.append(Reference(
                         key=key, text=text, start=s, end=e, locators=locators(doc.source[s:upto]), section=title,
                         author=ay.group(1) if ay else "", year=yr.group(0) if yr else "",
