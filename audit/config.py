@@ -490,8 +490,26 @@ def load(config_path: str | None, paths: list[str]) -> Config:
         if not p.is_file():
             raise ConfigError(config_path, "(file)", "no such file")
         return load_file(p)
-    start = next((Path(p) for p in paths if p != "-"), Path(os.getcwd()))
-    found = find_config(start)
+    starts = [Path(p) for p in paths if p != "-"] or [Path(os.getcwd())]
+    found = find_config(starts[0])
+    # One run has one configuration: paths governed by different ones would each get the
+    # first path's, and the result would depend on the order they were given in.
+    by_folder: dict[str, Path | None] = {}
+    for other in starts[1:]:
+        # (Many paths are often files of a few folders: a shell glob. One search per folder.)
+        folder = os.path.abspath(other if other.is_dir() else other.parent)
+        if folder not in by_folder:
+            by_folder[folder] = find_config(other)
+        theirs = by_folder[folder]
+        if theirs != found:
+            def name(c: Path | None) -> str:
+                return str(c) if c else "no config file (the defaults)"
+
+            raise ConfigError(
+                name(found), "(paths)",
+                f"{starts[0]} and {other} have different configurations ({name(found)}; {name(theirs)}): "
+                "check them in separate runs, or choose one with --config",
+            )
     return load_file(found) if found else Config()
 
 

@@ -163,3 +163,23 @@ def test_a_malformed_pyproject_is_a_config_error(tmp_path: Path, text: str, key:
     with pytest.raises(ConfigError) as e:
         load_file(p)
     assert e.value.key == key and str(p) in str(e.value)
+
+
+def test_paths_with_different_configurations_are_a_usage_error(tmp_path: Path) -> None:
+    """One run has one configuration: paths under different ones would all get the first
+    path's, and the exit code would depend on the order of the arguments."""
+    from audit.config import load
+
+    write(tmp_path / "proj" / "audit.toml", 'fail_on = "never"\n')
+    for folder in ("proj/sub", "proj/other", "plain"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        write(tmp_path / folder / "a.md", "Iron cures fatigue.\n")
+    same = load(None, [str(tmp_path / "proj" / "sub" / "a.md"), str(tmp_path / "proj" / "other")])
+    assert same.fail_on == "never"
+    for paths in ([tmp_path / "proj" / "sub" / "a.md", tmp_path / "plain" / "a.md"],
+                  [tmp_path / "plain" / "a.md", tmp_path / "proj" / "sub" / "a.md"]):
+        with pytest.raises(ConfigError) as e:
+            load(None, [str(p) for p in paths])
+        assert "different configurations" in str(e.value) and "--config" in str(e.value)
+    # --config chooses one for all.
+    assert load(str(tmp_path / "proj" / "audit.toml"), [str(tmp_path / "plain" / "a.md")]).fail_on == "never"
