@@ -234,3 +234,11 @@ def test_doi_and_url_keep_balanced_parentheses() -> None:
     assert locators("doi:10.1016/S0140-6736(18)31942-1") == ["doi:10.1016/S0140-6736(18)31942-1"]
     assert locators("(doi:10.1000/xyz)") == ["doi:10.1000/xyz"]
     assert locators("(https://en.wikipedia.org/wiki/Statin_(drug))") == ["url:https://en.wikipedia.org/wiki/Statin_(drug)"]
+
+
+def test_a_footnote_definition_shown_in_a_code_block_defines_nothing() -> None:
+    text = ("# Guide\n\nMagnesium may ease cramps.[^1]\n\n```\n[^3]: Example J. A footnote shown in code. 2019.\n```\n\n"
+            "[^1]: Allen RP. Sleep Med. 2018;41:27-44.\n")
+    doc = parse("x.md", text, "markdown")
+    assert [r.key for r in find_references(doc, Settings()).references] == ["^1"]
+    assert [f for f in check_text(text, "markdown", select=("EV003",)).findings if f.rule == "EV003"] == []

@@ -373,10 +373,11 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
     seen = {r.key for r in refs}
     # Each footnote pattern needs "[^": most documents have none.
     footnotes = "[^" in doc.source
+    code = doc.cache.get("markdown:code") or ()  # (see audit.readers.markdown.CODE_SPANS)
     for m in FOOTDEF_RE.finditer(doc.source) if footnotes else ():
         key = "^" + m.group(1)
-        if key in seen:
-            continue
+        if key in seen or any(a <= m.start() < b for a, b in code):
+            continue  # (a definition shown in a code block defines nothing)
         seen.add(key)
         text = m.group(2).strip()
         yr = YEAR_RE.search(text)

@@ -326,6 +326,10 @@ class _Inline:
                 self.hidden = max(0, self.hidden + (-1 if m.group(1) else 1))
 
 
+#: ``doc.cache`` key of the source spans of a Markdown document's code blocks: ``[(start, end)]``.
+CODE_SPANS = "markdown:code"
+
+
 def _blank(text: str) -> str:
     """``text`` with every character but line breaks turned into a space (same length)."""
     return "".join(ch if ch in "\r\n" else " " for ch in text)
@@ -405,6 +409,8 @@ def read_markdown(path: str, text: str) -> Document:
                 doc.comments.extend(comments)
         elif ty in ("fence", "code_block") and tok.map:
             cursor = max(cursor, offset(tok.map[1]))
+            # Where code stands, for the checks that read the source itself (footnote definitions).
+            doc.cache.setdefault(CODE_SPANS, []).append((offset(tok.map[0]), offset(tok.map[1])))
     doc.links.sort(key=lambda lk: lk.start)
     assign_sections(doc.blocks)
     return doc
