@@ -134,6 +134,21 @@ def test_filter_by_severity_hides_findings_and_highlights(page):
     assert errors.first.is_visible()
 
 
+def test_filtered_out_highlights_leave_the_tab_order_and_say_only_what_is_shown(page):
+    marks = page.locator("mark.hl")
+    assert all(marks.nth(i).get_attribute("tabindex") == "0" for i in range(marks.count()))
+    page.locator('input[name="cat"][value="promotion"]').uncheck()
+    off = page.locator("mark.hl.off")
+    assert off.count() > 0
+    assert all(off.nth(i).get_attribute("tabindex") == "-1" and off.nth(i).get_attribute("aria-hidden") == "true"
+               for i in range(off.count()))
+    on = page.locator("mark.hl:not(.off)")
+    labels = [on.nth(i).get_attribute("aria-label") or "" for i in range(on.count())]
+    assert labels and all(label and "ZZ902" not in label for label in labels)
+    page.locator('input[name="cat"][value="promotion"]').check()
+    assert page.locator("mark.hl.off").count() == 0 and page.locator('mark.hl[aria-hidden]').count() == 0
+
+
 def test_filter_by_category_and_rule(page):
     page.locator('input[name="cat"][value="promotion"]').uncheck()
     assert page.locator("li.finding.k-promotion:visible").count() == 0

@@ -51,8 +51,14 @@
       }
     });
     marks.forEach(function (m) {
-      var ids = m.getAttribute("data-f").split(" ");
-      m.classList.toggle("off", !ids.some(visible));
+      var shownIds = m.getAttribute("data-f").split(" ").filter(visible);
+      var off = shownIds.length === 0;
+      m.classList.toggle("off", off);
+      // A highlight whose findings are all filtered out is skipped by the keyboard and by
+      // screen readers; the others announce only the findings shown.
+      m.tabIndex = off ? -1 : 0;
+      m.setAttribute("aria-label", shownIds.map(function (id) { return F[id].r + " " + F[id].n + ": " + F[id].m; }).join("; "));
+      if (off) { m.setAttribute("aria-hidden", "true"); } else { m.removeAttribute("aria-hidden"); }
     });
     document.querySelectorAll("[data-count-for]").forEach(function (el) {
       el.textContent = String(perArticle[el.getAttribute("data-count-for")] || 0);
@@ -118,8 +124,7 @@
   /* Tooltips: rule, message and fix of every finding under the pointer. */
   var tip = document.getElementById("tip");
   marks.forEach(function (m) {
-    m.setAttribute("aria-label", m.getAttribute("title") || "");
-    m.removeAttribute("title");
+    m.removeAttribute("title");  // (the tooltip and apply()'s aria-label say it, for the findings shown)
   });
   var tipFor = null;
   function showTip(m) {
