@@ -84,9 +84,19 @@ def test_boilerplate_is_left_out() -> None:
 <script>document.write("<p>late script</p>")</script>
 </body></html>"""
     doc = page(src)
-    assert texts(doc) == ["Real article text.", "Run then go."]
+    # A hidden panel (a collapsed accordion) and a form's label are text of the page; the form's
+    # controls are not.
+    assert texts(doc) == ["Real article text.", "Hidden text", "Your email", "Run then go."]
     assert doc.metadata["title"] == "T"
     assert doc.links == []
+
+
+def test_a_page_wrapped_in_a_form_is_read() -> None:
+    """ASP.NET WebForms pages put the whole body in one <form>: it used to read as empty."""
+    doc = page('<body><form method="post" action="./knee.aspx" id="form1"><div id="content"><h1>Knee pain</h1>'
+               "<p>Our injections cure knee arthritis.</p><input type=\"hidden\" name=\"__VIEWSTATE\" value=\"x\">"
+               "<button>Book now</button></div></form></body>")
+    assert texts(doc) == ["Knee pain", "Our injections cure knee arthritis."]
 
 
 def test_main_is_preferred_then_articles_then_body() -> None:

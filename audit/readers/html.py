@@ -32,7 +32,7 @@ def _names(words: str) -> frozenset[str]:
 
 #: Elements whose content is never prose.
 EXCLUDED_TAGS = _names(
-    "script style noscript template svg math nav aside form button select option textarea iframe object "
+    "script style noscript template svg math nav aside button select option textarea iframe object "
     "embed canvas video audio map pre code kbd samp var head dialog"
 )
 #: ``role`` values that mark page boilerplate.
@@ -296,7 +296,10 @@ class _Extractor(HTMLParser):
     def _is_excluded(self, tag: str, a: dict[str, str]) -> bool:
         if tag in EXCLUDED_TAGS:
             return True
-        if "hidden" in a or a.get("aria-hidden", "").strip().lower() == "true":
+        # (A ``hidden`` element is published text a click away: a collapsed accordion or tab
+        # panel. ``aria-hidden`` marks decorative duplicates, and inline ``display:none`` mostly
+        # templates and modals.)
+        if a.get("aria-hidden", "").strip().lower() == "true":
             return True
         if a.get("role", "").strip().lower() in BOILERPLATE_ROLES:
             return True
