@@ -83,3 +83,24 @@ def test_seed_page_sells_without_disclosure() -> None:
     assert "PV002" not in rules  # the front matter has a date
     causes = check_text((CORPUS / "seed-rls-causes.txt").read_text(encoding="utf-8"), "text", select=("PV005",), name="seed-rls-causes.txt")
     assert [f.rule for f in causes.findings] == ["PV005"]
+
+
+LD_PAGE = (
+    '<html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"MedicalWebPage",'
+    '"author":{"@type":"Person","name":"Dr Jane Smith"},"datePublished":"2024-03-01","reviewedBy":{"@type":"Person",'
+    '"name":"Dr Ali Khan"},"publisher":{"@type":"Organization","name":"Example Vein Clinic"}}]}</script></head>'
+    "<body><main><p>Our team offers laser therapy that relieves leg pain. Schedule a consultation today.</p></main></body></html>"
+)
+
+
+def test_json_ld_serves_every_rule_whichever_are_selected() -> None:
+    """Each provenance rule reads the page's JSON-LD; the first one used to consume it."""
+    alone = {rule: [f.rule for f in check_text(LD_PAGE, "html", select=(rule,)).findings] for rule in ("PV001", "PV002")}
+    together = check_text(LD_PAGE, "html", select=("PV",))
+    assert alone == {"PV001": [], "PV002": []}
+    assert not {"PV001", "PV002"} & {f.rule for f in together.findings}
+    assert together.metadata["json_ld"][0]["@graph"][0]["author"]["name"] == "Dr Jane Smith"
+
+
+def test_json_ld_publisher_is_not_a_disclosure_readers_see() -> None:
+    assert [f.rule for f in check_text(LD_PAGE, "html", select=("PV004",)).findings] == ["PV004"]

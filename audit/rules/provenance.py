@@ -64,7 +64,8 @@ def _meta_value(md: dict[str, Any], keys: Iterable[str]) -> Any:
 
 def _json_ld(md: dict[str, Any]) -> list[dict[str, Any]]:
     raw = md.get("json_ld")
-    items: list[Any] = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
+    # A copy: the walk below pops from it, and the document's metadata is shared by every rule.
+    items: list[Any] = list(raw) if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
     out: list[dict[str, Any]] = []
     while items:
         it = items.pop()
@@ -451,7 +452,8 @@ class UndisclosedCommercialInterest(Rule):
         if _makes_claims(doc, ctx) < ctx.options["min_claims"]:
             return
         md = doc.metadata or {}
-        if _meta_value(md, SPONSOR_KEYS) or _ld_has(md, ("sponsor", "funder", "publisher")):
+        # (Not JSON-LD's "publisher": SEO plugins add it to every page, and readers never see it.)
+        if _meta_value(md, SPONSOR_KEYS) or _ld_has(md, ("sponsor", "funder")):
             return
         lex = lexicons()
         # Without a signal there is nothing to report, disclosed or not: look for the
