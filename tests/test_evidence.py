@@ -242,3 +242,21 @@ def test_a_footnote_definition_shown_in_a_code_block_defines_nothing() -> None:
     doc = parse("x.md", text, "markdown")
     assert [r.key for r in find_references(doc, Settings()).references] == ["^1"]
     assert [f for f in check_text(text, "markdown", select=("EV003",)).findings if f.rule == "EV003"] == []
+
+
+def test_the_reference_section_ends_where_the_page_goes_on() -> None:
+    text = (
+        "Turmeric may ease knee pain [1].\n\n## References\n\n"
+        "1. Daily JW. Turmeric extracts for arthritis. J Med Food. 2016;19:717-29.\n\n"
+        "### Journal articles\n\n2. Wang Z. Curcumin and knee pain. BMJ Open. 2021;11:e041. doi:10.1136/bmjopen-2020-041\n\n"
+        "### Try TurmaFlex today\n\nTurmaFlex cures arthritis in 7 days.\n\n"
+    )
+    doc = parse("x.md", text, "markdown")
+    refs = find_references(doc, Settings())
+    assert [r.key for r in refs.references] == ["1", "2"]  # the sub-heading with an entry stays in
+    found = {f.rule: f for f in check_text(text, "markdown", select=("CL001", "EV003")).findings}
+    assert found["CL001"].line == 13 and "EV003" in found and found["EV003"].message.startswith("reference 2")
+    # Prose after a list of entries is the page again, not an entry.
+    text2 = text.replace("### Try TurmaFlex today\n\n", "")
+    rules = [(f.rule, f.line) for f in check_text(text2, "markdown", select=("CL001",)).findings]
+    assert rules == [("CL001", 11)]

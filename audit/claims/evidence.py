@@ -321,6 +321,13 @@ def _entries_of(doc: Document, block: Block) -> list[tuple[int, int]]:
     return [(s, len(text[:e].rstrip())) for s, e in zip(starts, ends)]
 
 
+def _entry_like(block: Block) -> bool:
+    """Whether a block reads as an entry of a reference list: an item of a list, or text with a
+    number in front, a year or a locator."""
+    text = block.text
+    return block.kind == "list_item" or bool(ENTRY_NUM_RE.match(text) or YEAR_RE.search(text) or locators(text))
+
+
 def find_references(doc: Document, settings: Any) -> DocumentEvidence:
     """Reference sections, their entries, footnote definitions and the publisher's hosts."""
     from audit.claims.lexicon import lexicons
@@ -339,12 +346,23 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
             level = b.level or 99
             j = i + 1
             ordinal = 0
+            # The section ends at a heading of its level or above, at a sub-heading no entry
+            # follows ("Try our product today"), and at prose after its entries (a call to
+            # action, an author's biography, tags): all of these are the page's text again.
+            entries = False
             while j < len(blocks):
                 nb = blocks[j]
-                if nb.kind == "heading" and (nb.level or 99) <= level:
+                if nb.kind == "heading":
+                    if (nb.level or 99) <= level or j + 1 >= len(blocks) or not _entry_like(blocks[j + 1]):
+                        break
+                    ref_blocks.add(j)  # a sub-heading of the list ("Journal articles")
+                    j += 1
+                    continue
+                if looks_like_heading(nb) and not locators(nb.text) and b.kind != "heading":
                     break
-                if nb.kind != "heading" and looks_like_heading(nb) and not locators(nb.text) and b.kind != "heading":
+                if entries and nb.kind != "list_item" and not _entry_like(nb):
                     break
+                entries = entries or _entry_like(nb)
                 ref_blocks.add(j)
                 block_end = _next_start(blocks, j, nb.source_span()[1], len(doc.source))
                 for ea, eb in _entries_of(doc, nb):
