@@ -260,3 +260,16 @@ def test_the_reference_section_ends_where_the_page_goes_on() -> None:
     text2 = text.replace("### Try TurmaFlex today\n\n", "")
     rules = [(f.rule, f.line) for f in check_text(text2, "markdown", select=("CL001",)).findings]
     assert rules == [("CL001", 11)]
+
+
+@pytest.mark.parametrize(("text", "fmt"), [
+    ("Weight-loss injections reduce weight in adults with a BMI of at least 35 kg/m² [1].\n\n## References\n\n1. A. 2020.\n2. B. 2021.\n", "markdown"),
+    ("<html><body><p>Weight-loss injections reduce weight in adults with a BMI of 35 kg/m<sup>2</sup> [1].</p>"
+     "<h2>References</h2><ol><li>A. 2020.</li><li>B. 2021.</li></ol></body></html>", "html"),
+    ("<html><body><p>A platelet count below 150 &times; 10<sup>9</sup>/L raises the risk of bleeding [1].</p>"
+     "<h2>References</h2><ol><li>A. 2020.</li><li>B. 2021.</li></ol></body></html>", "html"),
+])
+def test_a_superscript_power_is_not_a_citation(text: str, fmt: str) -> None:
+    sa = first(text, fmt)
+    assert [c.type for c in sa.citations] == ["numeric"]
+    assert [f.rule for f in check_text(text, fmt, select=("EV002",)).findings if f.rule == "EV002"] == []

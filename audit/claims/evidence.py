@@ -321,6 +321,15 @@ def _entries_of(doc: Document, block: Block) -> list[tuple[int, int]]:
     return [(s, len(text[:e].rstrip())) for s, e in zip(starts, ends)]
 
 
+_UNIT_BEFORE = re.compile(r"(?:\b(?:[ckmnµμ]?m|kg/m|g/m|mg/m|/m)|\d)$")
+
+
+def _exponent(before: str, after: str) -> bool:
+    """Whether a superscript number is a power, not a citation: after a unit (``kg/m²``, ``cm³``)
+    or a number (``10⁹``, ``10<sup>9</sup>/L``), or followed by a division (``⁹/L``)."""
+    return after == "/" or _UNIT_BEFORE.search(before) is not None
+
+
 def _entry_like(block: Block) -> bool:
     """Whether a block reads as an entry of a reference list: an item of a list, or text with a
     number in front, a year or a locator."""
@@ -454,6 +463,8 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
         resolve(c)
         out.append(c)
     for m in () if ascii_text else SUPERSCRIPT_RE.finditer(text):
+        if _exponent(text[max(0, m.start() - 8) : m.start()], text[m.end() : m.end() + 1]):
+            continue
         digits = "".join(_SUP_DIGITS.get(ch, ch) for ch in m.group(1))
         s, e = sm.span(a + m.start(1), a + m.end(1))
         c = Citation("superscript", m.group(1), s, e, keys=[str(n) for n in expand_numbers(digits)])
@@ -466,7 +477,9 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
                 continue
             # The marker's number must be text of this block, not of a comment or code.
             t = sm.text_offset(number_at)
-            if t is not None and block.text[t : t + 1] == spec[:1]:
+            if t is not None and block.text[t : t + 1] == spec[:1] and not _exponent(
+                block.text[max(0, t - 8) : t], block.text[t + len(spec) : t + len(spec) + 1]
+            ):
                 c = Citation("superscript", doc.source[s:e], s, e, keys=[str(n) for n in expand_numbers(spec)])
                 resolve(c)
                 out.append(c)
