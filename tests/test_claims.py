@@ -234,6 +234,14 @@ def test_advice_that_states_its_purpose_is_a_warning_not_an_error() -> None:
     assert f.severity == "error" and "advice" not in f.data
 
 
+def test_general_words_from_disease_names_are_not_health_content() -> None:
+    """"best" (Best disease) and "study" are in ICD-10-CM's words but say nothing about health."""
+    assert rules_of("We use cookies to give you the best experience on our website.", "CL001") == []
+    assert rules_of("This library is the best place to study for the exam.", "CL001") == []
+    # A comparison about health still is a claim.
+    assert rules_of("Ibuprofen is the best treatment for knee pain.", "CL001") != []
+
+
 def test_uncited_claim_passes_when_cited() -> None:
     text = "Iron improves symptoms [1].\n\n## References\n\n1. Allen RP. Sleep Med. 2018;41:27-44. doi:10.1016/j.sleep.2017.11.1126\n"
     assert rules_of(text, "CL001") == []

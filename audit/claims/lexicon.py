@@ -334,9 +334,9 @@ class Lexicons:
             self.named_first.setdefault(seq[0], []).append(seq)
         for lst in self.named_first.values():
             lst.sort(key=lambda s: -len(s))
-        self.medical = frozenset(read_lines("medical_terms.txt")) | frozenset(
-            w.lower() for w in read_lines("medical_curated.txt")
-        )
+        curated = frozenset(w.lower() for w in read_lines("medical_curated.txt"))
+        general = frozenset(w.lower() for w in read_lines("not_medical.txt"))
+        self.medical = (frozenset(read_lines("medical_terms.txt")) - general) | curated
         #: Every word :meth:`is_medical` accepts: the vocabulary and its plural forms.
         self.medical_forms = _with_plurals(self.medical)
         self.treatments = frozenset(w.lower() for w in read_lines("treatments.txt"))
