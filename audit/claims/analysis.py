@@ -90,6 +90,7 @@ _QUANT_WORDS = frozenset({"millions", "thousands", "billions", "hundreds", "majo
 _STAT_TRIGGERS = _NUM_WORDS | {w + "%" for w in _NUM_WORDS} | _QUANT_WORDS | {"most", "many"}
 _FIRST_CHAR = itemgetter(0)
 _YEARISH = re.compile(r"(?:19|20)\d\d")
+_THOUSANDS = re.compile(r"\d{3}")
 _DIGIT = re.compile(r"\d")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORDISH = re.compile(r"\w")
@@ -359,13 +360,17 @@ def _statistics(words: list[str], at: list[int] | None = None, hits: AbstractSet
         if w.endswith("%") and is_number(w[:-1] or "x"):
             hit = (i, i + 1)
         elif is_number(w) and not (_YEARISH.fullmatch(w) and (i == 0 or words[i - 1] in ("in", "since", "by", "of", "from", "until", ","))):
-            nxt = words[i + 1] if i + 1 < n else ""
+            # "1,200,000" is five tokens: read on from the last group.
+            j = i
+            while j + 2 < n and words[j + 1] == "," and _THOUSANDS.fullmatch(words[j + 2]):
+                j += 2
+            nxt = words[j + 1] if j + 1 < n else ""
             if nxt in ("%", "percent", "per"):
-                hit = (i, i + 2)
-            elif nxt in ("in", "out") and i + 2 < n and (is_number(words[i + 2]) or (nxt == "out" and i + 3 < n and is_number(words[i + 3]))):
-                hit = (i, i + 3 if nxt == "in" else i + 4)
+                hit = (i, j + 2)
+            elif nxt in ("in", "out") and j + 2 < n and (is_number(words[j + 2]) or (nxt == "out" and j + 3 < n and is_number(words[j + 3]))):
+                hit = (i, j + 3 if nxt == "in" else j + 4)
             else:
-                for k in range(i + 1, min(n, i + 4)):
+                for k in range(j + 1, min(n, j + 4)):
                     if words[k] in _POPULATION or words[k].endswith("-fold"):
                         hit = (i, k + 1)
                         break
@@ -378,8 +383,13 @@ def _statistics(words: list[str], at: list[int] | None = None, hits: AbstractSet
         if hit and _price_or_degree(words, i, hit[1]):
             hit = None
         if hit:
-            out.append(hit)
-            free = hit[1]
+            # A number written with thousands separators is three tokens ("1", ",", "000"):
+            # "1 in 1,000", "1 in 10,000 people".
+            a, e = hit
+            while e + 1 < n and words[e] == "," and words[e - 1][-1:].isdigit() and _THOUSANDS.fullmatch(words[e + 1]):
+                e += 2
+            out.append((a, e))
+            free = e
     return out
 
 
