@@ -124,7 +124,7 @@ def test_puffery_finding_has_position_message_and_fix() -> None:
     ("Book your free consultation.", "Book your free consultation"),
     ("Why Choose Vascular Medicine Specialists?", "Why Choose"),
     ("Save 20% on your first session.", "Save 20% on your first session"),
-    ("Get 50% off all treatments in January.", "Get 50% off all"),
+    ("Get 50% off all treatments in January.", "Get 50% off"),
     ("Interest-free finance available.", "Interest-free finance"),
     ("Book online today.", "Book online today"),
 ])
@@ -135,6 +135,14 @@ def test_call_to_action_flagged(text: str, term: str) -> None:
 def test_a_percentage_joins_a_phrase_but_other_punctuation_does_not() -> None:
     assert matches("Side effects fell by 20%. Off all drugs, patients slept better.", "PR002") == []
     assert matches("Statins cut the risk by 20% on average.", "PR002") == []
+
+
+@pytest.mark.parametrize("text", [
+    "If bleach splashes on you, get it off your skin quickly with running water.",
+    "Use a cold pack to get swelling off your ankle.",
+])
+def test_an_offer_needs_a_number(text: str) -> None:
+    assert matches(text, "PR002") == []
 
 
 @pytest.mark.parametrize(("text", "rule", "term"), [
@@ -264,6 +272,10 @@ def test_urgency_not_flagged(text: str) -> None:
 def test_urgency_towards_the_publishers_own_care_is_flagged() -> None:
     assert matches("Don't wait: book with our doctors today.", "PR005") == ["Don't wait"]
     assert matches("Don't wait. Our clinic has openings this week.", "PR005") == ["Don't wait"]
+    assert matches("Don't wait! Book with the doctors at Smile Clinic today.", "PR005") == ["Don't wait"]
+    assert matches("Don't wait, offers end soon. A doctor at our clinic can see you today.", "PR005") == ["Don't wait"]
+    # Sending the reader to a doctor of their choosing is not pressure.
+    assert matches("If the lump grows, don't wait: see a doctor.", "PR005") == []
 
 
 # --- PR006 sensational, PR007 promises, PR008 testimonials --------------------------------

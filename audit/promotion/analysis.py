@@ -18,6 +18,7 @@ from typing import Any
 from audit.model import Block, Document
 from audit.promotion.lexicon import (
     _END,
+    NUMBER,
     WILDCARD,
     Entry,
     GapTable,
@@ -304,9 +305,9 @@ def _lexicon_starters() -> tuple[frozenset[str], frozenset[str], dict[str, froze
         root = load_matcher(FAMILY, (name + ".txt",))._root
         for w, node in root.items():
             first.add(w)
-            if _END in node or WILDCARD in node:
+            if _END in node or WILDCARD in node or NUMBER in node:
                 open_ended.add(w)
-            follow.setdefault(w, set()).update(k for k in node if k not in (_END, WILDCARD))
+            follow.setdefault(w, set()).update(k for k in node if k not in (_END, WILDCARD, NUMBER))
     pairs = frozenset((w, x) for w, v in follow.items() for x in v)
     return frozenset(first), frozenset(open_ended), {w: frozenset(v) for w, v in follow.items()}, pairs
 

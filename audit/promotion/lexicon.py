@@ -12,7 +12,7 @@ A lexicon file (``audit/data/promotion/*.txt``) holds one entry a line::
   ``state-of-the-art`` also matches ``state of the art`` and ``state - of - the - art``.
 * ``{a,b,c}`` lists alternatives for one word (several groups expand to every
   combination); ``{,a}`` makes a word optional.
-* ``*`` stands for exactly one word.
+* ``*`` stands for exactly one word, ``#`` for one number ("get # off").
 * Text after ``|`` is the suggested neutral wording shown with the finding.
 * A line starting with ``!`` is an exception: text it matches is never flagged
   by this lexicon (``!leading cause`` keeps "leading cause of death" clean).
@@ -42,6 +42,8 @@ _JOINER_CHARS = " \t\n\r\u00a0-\u2010\u2011\u2012\u2013"
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 WILDCARD = "*"
+#: In an entry, a word that is a number ("get # off": "get 20% off", not "get it off").
+NUMBER = "#"
 _END = "\x00"
 
 
@@ -232,11 +234,12 @@ def tokenize(text: str) -> Tokens:
 
 
 def phrase_words(phrase: str) -> list[str]:
-    """Lower-cased words of a phrase as the tokenizer sees them (``*`` kept as a wildcard)."""
+    """Lower-cased words of a phrase as the tokenizer sees them (``*`` kept as a wildcard, and a
+    lone ``#`` as a number)."""
     out: list[str] = []
     for part in phrase.replace("*", " * ").split():
-        if part == WILDCARD:
-            out.append(WILDCARD)
+        if part in (WILDCARD, NUMBER):
+            out.append(part)
         else:
             out.extend(w.lower().replace("\u2019", "'") for w in _WORD.findall(part))
     return out
@@ -304,7 +307,7 @@ class Matcher:
                 continue
             node = root[lower[i]]
             j = i + 1
-            if _END not in node and WILDCARD not in node and (j >= n or not joined[j] or lower[j] not in node):
+            if _END not in node and WILDCARD not in node and NUMBER not in node and (j >= n or not joined[j] or lower[j] not in node):
                 continue  # the usual case: the next word does not continue any entry
             best: tuple[int, Entry] | None = None
             # Depth-first over the (rare) wildcard branches; the stack stays tiny.
@@ -321,6 +324,9 @@ class Matcher:
                     w = nd.get(WILDCARD)
                     if w is not None:
                         stack.append((w, j + 1))
+                    num = nd.get(NUMBER)
+                    if num is not None and lower[j][:1].isdigit():
+                        stack.append((num, j + 1))
             if best is not None:
                 out.append((i, best[0], best[1]))
                 nxt_free = best[0]
@@ -345,7 +351,7 @@ def parse_lexicon(text: str, lexicon: str) -> list[tuple[list[str], Entry]]:
         entry = Entry(lexicon, pattern.strip(), suggestion.strip(), exception)
         for variant in expand(pattern.strip()):
             words = phrase_words(variant)
-            if words and words[0] != WILDCARD:
+            if words and words[0] not in (WILDCARD, NUMBER):
                 out.append((words, entry))
     return out
 
