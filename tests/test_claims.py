@@ -227,6 +227,17 @@ def test_safety_advice_and_self_care_instructions_are_not_claims(text: str) -> N
     assert rules_of(text, "CL001") == [] and rules_of(text, "CL003") == []
 
 
+@pytest.mark.parametrize("text", [
+    "Rest reduces muscle soreness after exercise.",
+    "Clean water prevents cholera.",
+    "Change in diet cures type 2 diabetes.",
+    "Sugar is known to drive inflammation and heart disease.",
+    "Use sunscreen to prevent skin cancer in every case.",
+])
+def test_words_that_are_also_nouns_open_claims_too(text: str) -> None:
+    assert rules_of(text, "CL001") != []
+
+
 def test_advice_that_states_its_purpose_is_a_warning_not_an_error() -> None:
     [f] = rules_of("Drink plenty of fluids to prevent dehydration.", "CL001")
     assert f.severity == "warning" and "(advice)" in f.message and f.data["advice"] is True

@@ -828,13 +828,21 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
         return True  # "an increasing body of research"
     if j - i == 1 and w == "help" and prev in _HELP_NOUN_LEFT:
         return True  # "get medical help": the noun
-    if w == "drive" and i > 0 and prev in ("not", "don't", "don\u2019t", "never", "cannot", "can't", "can\u2019t", "to"):
-        return True  # "do not drive if this medicine makes you sleepy": the car
+    if w == "drive" and i > 0 and prev in ("not", "don't", "don\u2019t", "never", "cannot", "can't", "can\u2019t"):
+        return True  # "do not drive if this medicine makes you sleepy": the car (but "is known to drive inflammation")
     # a participle used as an adjective: "decreased daily functioning", "impaired vein function"
     return j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their")
 
 
 _BEFORE_INSTRUCTION = frozenset({"please", "always", "never", "do", "not", "don't", "don\u2019t", "just", "also", "then", "first", "finally", "only", "-", "*", "\u2022"})
+#: Instruction verbs that also open sentences as nouns or adjectives ("Rest reduces ...",
+#: "Clean water ...", "Wait times ..."): an instruction only when an object or particle follows.
+_NOUN_TOO = frozenset({"rest", "clean", "change", "store", "cover", "lie", "raise", "stay", "wait", "wash", "brush", "drive"})
+_OBJECT_START = frozenset({
+    "your", "the", "a", "an", "it", "them", "him", "her", "this", "these", "those", "any", "all", "everyone", "each",
+    "up", "down", "out", "off", "on", "at", "for", "until", "as", "well", "yourself", "and", ",", "with", "away", "home",
+    "if", "when", "before", "after", "while", "plenty", "enough",
+})
 _HELP_NOUN_LEFT = frozenset({"medical", "professional", "urgent", "immediate", "emergency", "expert", "specialist"})
 _NOT_AFTER_INSTRUCTION = frozenset({"of", "is", "are", "was", "were", "can", "may", "has", "have", "will", "'s"})
 
@@ -851,6 +859,8 @@ def _is_instruction(words: list[str], raw: list[str], lex: Lexicons) -> bool:
         return False
     if nxt in _NOT_AFTER_INSTRUCTION:
         return False
+    if w in _NOUN_TOO and nxt not in _OBJECT_START:
+        return False  # "Rest reduces soreness", "Clean water prevents cholera", "Change in diet ..."
     return raw[k][:1].isupper() or k > 0
 
 
