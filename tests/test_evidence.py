@@ -264,10 +264,10 @@ def test_the_reference_section_ends_where_the_page_goes_on() -> None:
 
 @pytest.mark.parametrize(("text", "fmt"), [
     ("Weight-loss injections reduce weight in adults with a BMI of at least 35 kg/m² [1].\n\n## References\n\n1. A. 2020.\n2. B. 2021.\n", "markdown"),
-    ("<html><body><p>Weight-loss injections reduce weight in adults with a BMI of 35 kg/m<sup>2</sup> [1].</p>"
-     "<h2>References</h2><ol><li>A. 2020.</li><li>B. 2021.</li></ol></body></html>", "html"),
-    ("<html><body><p>A platelet count below 150 &times; 10<sup>9</sup>/L raises the risk of bleeding [1].</p>"
-     "<h2>References</h2><ol><li>A. 2020.</li><li>B. 2021.</li></ol></body></html>", "html"),
+    (("<html><body><p>Weight-loss injections reduce weight in adults with a BMI of 35 kg/m<sup>2</sup> [1].</p>"
+     "<h2>References</h2><ol><li>A. 2020.</li><li>B. 2021.</li></ol></body></html>"), "html"),
+    (("<html><body><p>A platelet count below 150 &times; 10<sup>9</sup>/L raises the risk of bleeding [1].</p>"
+     "<h2>References</h2><ol><li>A. 2020.</li><li>B. 2021.</li></ol></body></html>"), "html"),
 ])
 def test_a_superscript_power_is_not_a_citation(text: str, fmt: str) -> None:
     sa = first(text, fmt)
