@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
@@ -31,11 +32,12 @@ class SpanMap:
     replacement segment (an entity, a collapsed line break) maps as a whole.
     """
 
-    __slots__ = ("_segs", "_starts")
+    __slots__ = ("_segs", "_src_starts", "_starts")
 
     def __init__(self, segs: list[tuple[int, int, int, int]]) -> None:
         self._segs = segs
         self._starts = [s[0] for s in segs]
+        self._src_starts: list[int] | None = None
 
     def _seg(self, t: int) -> tuple[int, int, int, int]:
         i = bisect.bisect_right(self._starts, t) - 1
@@ -60,7 +62,18 @@ class SpanMap:
     def text_offset(self, src: int) -> int | None:
         """The text offset of the character copied from source offset ``src``; None when the
         text holds no copy of it (markup, a comment, code left out of the text)."""
-        for ts, tl, ss, sl in self._segs:
+        if self._src_starts is None:
+            # Readers add segments in source order, so their source starts ascend; should a
+            # map not, every segment is looked at ([] below).
+            starts = [s[2] for s in self._segs]
+            self._src_starts = starts if all(a <= b for a, b in pairwise(starts)) else []
+        if self._src_starts:
+            i = bisect.bisect_right(self._src_starts, src) - 1
+            # (A replacement segment may share its start with the copy beside it: look at both.)
+            candidates = self._segs[max(0, i - 1) : i + 1]
+        else:
+            candidates = self._segs
+        for ts, tl, ss, sl in candidates:
             if tl == sl and ss <= src < ss + sl:
                 return ts + src - ss
         return None

@@ -52,3 +52,13 @@ def test_positions_are_one_based_and_count_characters() -> None:
     assert doc.position(6) == (2, 1)
     assert doc.position(doc.source.index("✓")) == (2, 7)
     assert doc.position(doc.source.index("end")) == (3, 1)
+
+
+def test_text_offset_finds_copied_characters_and_nothing_else() -> None:
+    from audit.model import SpanMap
+
+    # "ab" copied from 0-2, "&amp;" (5 source characters) replaced by "&", "cd" copied from 7-9.
+    m = SpanMap([(0, 2, 0, 2), (2, 1, 2, 5), (3, 2, 7, 2)])
+    assert [m.text_offset(i) for i in range(10)] == [0, 1, None, None, None, None, None, 3, 4, None]
+    # Segments out of source order (no reader makes them) are still searched whole.
+    assert SpanMap([(0, 2, 7, 2), (2, 2, 0, 2)]).text_offset(1) == 3

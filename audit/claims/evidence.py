@@ -18,6 +18,7 @@ Marker types:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -250,9 +251,10 @@ class DocumentEvidence:
     #: Index of heading blocks that open a reference section.
     reference_headings: list[int]
     own_hosts: set[str]
-    #: Citations keyed by source start offset of the sentence they fall in (filled by the analysis).
     #: ``<sup>N</sup>`` markers: source start and end, the numbers, and where they start.
     sup_markers: list[tuple[int, int, str, int]]
+    #: Their source starts, ascending (to find a sentence's markers by bisection).
+    sup_starts: list[int] = field(default_factory=list)
     has_markers: bool = False
 
     def by_key(self) -> dict[str, Reference]:
@@ -374,7 +376,8 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
                 entries = entries or _entry_like(nb)
                 ref_blocks.add(j)
                 block_end = _next_start(blocks, j, nb.source_span()[1], len(doc.source))
-                for ea, eb in _entries_of(doc, nb):
+                entry_ranges = _entries_of(doc, nb)
+                for k, (ea, eb) in enumerate(entry_ranges):
                     entry = nb.text[ea:eb]
                     text = entry.strip()
                     if not text:
@@ -387,7 +390,9 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
                     yr = YEAR_RE.search(entry)
                     # Read locators from the source up to the next entry or block, not from the
                     # prose: readers drop bare URLs from prose text.
-                    upto = block_end if eb == len(nb.text) else nb.map.span(eb, eb + 1)[0]
+                    # (The next entry starts where this one's source ends: bare URLs and
+                    # autolinks are in the source but not in the text.)
+                    upto = block_end if k + 1 == len(entry_ranges) else nb.map.start(entry_ranges[k + 1][0])
                     refs.append(Reference(
                         key=key, text=text, start=s, end=e, locators=locators(doc.source[s:upto]), section=title,
                         author=ay.group(1) if ay else "", year=yr.group(0) if yr else "",
@@ -422,7 +427,7 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
                 own.add(h)
     # (Markdown allows inline HTML: "high risk<sup>1</sup>.")
     sups = [(m.start(), m.end(), m.group(1), m.start(1)) for m in SUP_HTML_RE.finditer(doc.source)] if doc.format in ("html", "markdown") else []
-    return DocumentEvidence(refs, ref_blocks, ref_heads, own, sups)
+    return DocumentEvidence(refs, ref_blocks, ref_heads, own, sups, [m[0] for m in sups])
 
 
 def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int, b: int, settings: Any, links: list[Any]) -> list[Citation]:
@@ -472,9 +477,9 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
         out.append(c)
     if ev.sup_markers:
         ss, se = sm.span(a, b)
-        for s, e, spec, number_at in ev.sup_markers:
-            if not ss <= s < se + 1:
-                continue
+        first = bisect_left(ev.sup_starts, ss)
+        last = bisect_left(ev.sup_starts, se + 1)
+        for s, e, spec, number_at in ev.sup_markers[first:last]:
             # The marker's number must be text of this block, not of a comment or code.
             t = sm.text_offset(number_at)
             if t is not None and block.text[t : t + 1] == spec[:1] and not _exponent(
