@@ -208,6 +208,21 @@ def test_a_claim_that_only_denies_a_relation_is_a_warning(denial: str, assertion
     assert f.severity == "error" and "negated" not in f.message and "negated" not in f.data
 
 
+@pytest.mark.parametrize("text", [
+    "We can't ignore the evidence that sugar causes type 2 diabetes.",
+    "No one disputes the evidence that smoking causes lung cancer.",
+    "Doctors never doubt the data that show that smoking causes lung cancer.",
+])
+def test_a_negator_elsewhere_in_the_sentence_denies_nothing(text: str) -> None:
+    [f] = rules_of(text, "CL001")
+    assert f.severity == "error" and "negated" not in f.message
+
+
+def test_a_contraction_after_a_comma_negates() -> None:
+    [f] = rules_of("In fact, the MMR vaccine doesn't cause autism.", "CL001")
+    assert "(negated)" in f.message and rules_of("In fact, the MMR vaccine doesn't cause autism.", "CL003") == []
+
+
 def test_a_denial_with_a_guarantee_or_statistic_is_still_an_error() -> None:
     [f] = rules_of("Unlike other pills, ours do not cause weight gain in 100% of users.", "CL001")
     assert "negated" not in f.message

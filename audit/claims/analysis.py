@@ -55,6 +55,11 @@ _NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "canno
 )
 #: "there is no evidence that X", "it is not true that X", "it has not been shown that X": the
 #: clause after "that" is denied, however far the negator stands from its verb.
+#: Words between a negator and the evidence it denies: "no good scientific evidence", "not been shown".
+_EVIDENCE_FILLER = frozenset({
+    "good", "strong", "scientific", "clear", "convincing", "real", "reliable", "solid", "any", "enough", "sufficient",
+    "conclusive", "firm", "hard", "robust", "been", "yet", "ever", "medical", "clinical", "published",
+})
 _DENIED_THAT = frozenset({"evidence", "proof", "true", "shown", "proven", "proved", "demonstrated", "data", "sign", "indication", "reason"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "--", "\u2014", "\u2013", "but", "whereas", "while", "although", "though", "however", "yet", "which", "who"})
 _MODALS_CAN = frozenset({"can", "could", "may", "might", "would"})
@@ -283,23 +288,30 @@ def find_hedges(
 
 
 def _negated(words: list[str], i: int, window: int = 3) -> bool:
-    for k in range(max(0, i - window), i):
+    """Whether a negator stands up to ``window`` words before token ``i`` in its clause, or
+    token ``i`` is in a denied "that" clause (:func:`_denied_that`)."""
+    for k in range(i - 1, max(0, i - window) - 1, -1):
+        if words[k] in _CLAUSE_BREAK:
+            break
         if words[k] in _NEGATORS:
             return True
-        if words[k] in _CLAUSE_BREAK:
-            return False
     return _denied_that(words, i)
 
 
 def _denied_that(words: list[str], i: int) -> bool:
     """Whether token ``i`` stands in a "that" clause whose truth the sentence denies ("there is no
-    good evidence that vitamin C cures colds", "it is not true that vaccines cause autism")."""
+    good evidence that vitamin C cures colds", "it is not true that vaccines cause autism", "it
+    has not been shown that"): the negator must govern the word before "that" ("we can't ignore
+    the evidence that ..." denies nothing)."""
     for k in range(i - 1, max(1, i - 12), -1):
         w = words[k]
         if w in _CLAUSE_BREAK:
             return False
         if w == "that" and words[k - 1] in _DENIED_THAT:
-            return not _NEGATORS.isdisjoint(words[max(0, k - 5) : k - 1])
+            j = k - 2
+            while j >= 0 and words[j] in _EVIDENCE_FILLER:
+                j -= 1
+            return j >= 0 and words[j] in _NEGATORS
     return False
 
 
