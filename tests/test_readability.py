@@ -186,6 +186,15 @@ def test_rd001_per_section_finds_the_right_one_of_two_headings_with_the_same_tit
     assert [(f.match, f.line) for f in fs] == [("Treatment", hard_heading)]
 
 
+def test_rd001_per_section_on_a_minified_page_marks_the_hard_sections_heading() -> None:
+    hard = HARD.split("\n\n", 1)[1].strip()
+    easy = SIMPLE.split("\n\n", 1)[1].strip()
+    page = f"<html><body><main><h1>Guide</h1><h2>Venous disease</h2><p>{hard}</p><h2>Leg veins</h2><p>{easy}</p></main></body></html>"
+    config = {"readability": {"min_words": 20}, "rules": {"RD001": {"per_section": True}}}
+    found = [f for f in check_text(page, "html", config, select=("RD001",)).findings if "Section" in f.message]
+    assert [f.match for f in found] == ["Venous disease"]
+
+
 def test_rd002_long_sentence() -> None:
     long = "Patients " + "who walk " * 14 + "feel better.\n"
     fs = run_rule("RD002", long)

@@ -143,10 +143,19 @@ class GradeAboveTarget(Rule):
                 data={"metric": metric, "value": value, "target": target, **WHOLE_DOCUMENT},
             )
         if ctx.options.get("per_section"):
-            # A section's heading is the one on its line (two sections may share a title).
-            headings = {doc.position(b.source_span()[0])[0]: b for b in doc.blocks if b.kind == "heading"}
+            # A section's heading is the next heading, in document order, on the section's line
+            # with its title: two sections may share a title, and a minified page puts every
+            # heading on line 1.
+            on_line: dict[int, list[Block]] = {}
+            for blk in doc.blocks:
+                if blk.kind == "heading":
+                    on_line.setdefault(doc.position(blk.source_span()[0])[0], []).append(blk)
             for s in sections:
-                h = headings.get(s.get("line", 0)) if s.get("heading") is not None else None
+                h = None
+                if s.get("heading") is not None:
+                    waiting = on_line.get(s.get("line", 0), [])
+                    k = next((k for k, blk in enumerate(waiting) if blk.text.strip() == s["heading"]), None)
+                    h = waiting.pop(k) if k is not None else None
                 if h is None or not _too_high(metric, s[metric], target):
                     continue
                 a, b = h.source_span()
