@@ -243,7 +243,9 @@ def _walk_inputs(paths: list[str], globs: dict[str, list[str]], cfg: Config, std
         instead of its target's (``link.md`` to ``notes.data``, a dangling ``draft.md``)."""
         if rel is None:
             rel = _rel(p, root)
-        if matches("exclude", rel) or (not explicit and not matches("include", rel) and not (shown and matches("include", shown))):
+        if matches("exclude", rel) or (shown and matches("exclude", shown)):
+            return None
+        if not explicit and not matches("include", rel) and not (shown and matches("include", shown)):
             return None
         if seen is not None:
             key = os.path.normcase(os.path.abspath(p))

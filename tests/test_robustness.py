@@ -327,10 +327,12 @@ def test_output_to_a_descriptor_name_writes_through_to_the_redirected_file(tmp_p
     machine: no file can be created in these folders)."""
     out = tmp_path / "out.json"
     with open(out, "w+b") as fh:
+        fh.write(b"header\n")  # what the shell wrote before ("(echo header; audit ...) > out")
+        fh.flush()
         with atomic_writer(f"{folder}/{fh.fileno()}") as w:
             w.write("report")
         fh.seek(0)
-        assert fh.read() == b"report"
+        assert fh.read() == b"header\nreport"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -436,6 +438,9 @@ def test_links_in_a_folder_are_matched_by_their_own_name_and_dangling_ones_repor
     (tmp_path / "draft.md").symlink_to(tmp_path / "gone")  # dangling, to a name include does not match
     cfg = from_dict({}, root=tmp_path)
     assert sorted(Path(i.display).name for i in discover([str(tmp_path)], cfg)) == ["article.md", "draft.md"]
+    # ... and excluded by it too.
+    cfg = from_dict({"exclude": ["draft.md"]}, root=tmp_path)
+    assert sorted(Path(i.display).name for i in discover([str(tmp_path)], cfg)) == ["article.md"]
     r = CliRunner().invoke(cli, ["check", str(tmp_path), "-f", "json", "--no-cache", "--fail-on", "never"])
     rules = {Path(f["path"]).name: [x["rule"] for x in f["findings"]] for f in json.loads(r.stdout)["files"]}
     assert rules["draft.md"] == ["IN001"] and "CL001" in rules["article.md"]

@@ -202,7 +202,9 @@ def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8", devices
     """
     target = Path(path)
     if devices and _is_device_or_pipe(target):
-        with open(target, "w", encoding=encoding, newline="") as out:
+        # Appending: "-o /dev/stdout >> log" must not truncate the log, nor "(echo head; audit
+        # ... -o /dev/stdout) > out" what came before (a device or pipe has no end to append to).
+        with open(target, "a", encoding=encoding, newline="") as out:
             yield out
         return
     target.parent.mkdir(parents=True, exist_ok=True)
