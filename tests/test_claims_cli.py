@@ -140,3 +140,12 @@ def test_commands_that_run_no_rules_refuse_rule_selection() -> None:
         for option in ("--select", "--ignore"):
             res = CliRunner().invoke(cli, [command, option, "CL001", "-"], input=TEXT)
             assert res.exit_code == 2 and "No such option" in res.output, (command, option)
+
+
+def test_text_outputs_escape_control_characters() -> None:
+    text = "Iron supplements cure anaemia \x1b[2Jin adults.\n"
+    for command in ("claims", "readability"):
+        res = CliRunner().invoke(cli, [command, "-", "--stdin-filename", "a\x1b]0;x\x07.md"], input=text)
+        assert res.exit_code == 0 and "\x1b" not in res.output and "\x07" not in res.output, command
+        assert "a\\x1b]0;x\\x07.md" in res.output
+    assert "\\x1b[2Jin adults" in CliRunner().invoke(cli, ["claims", "-"], input=text).output

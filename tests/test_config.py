@@ -60,6 +60,7 @@ def test_pyproject_tool_table_is_found_only_when_present(tmp_path: Path) -> None
         ("[rules.RD002]\nmax_words = -3\n", "rules.RD002.max_words"),
         ("[rules.RD002]\nmax_words = 0\n", "rules.RD002.max_words"),
         ("[rules.SE001]\nmin_density = 1.5\n", "rules.SE001.min_density"),
+        ("[rules.SE001]\nmin_density = nan\n", "rules.SE001.min_density"),
         ("[rules.PV003]\nmin_claims = -1\n", "rules.PV003.min_claims"),
         ("[readability]\ntarget = -100\n", "readability.target"),
         ("jobs = 'many'\n", "jobs"),

@@ -23,12 +23,17 @@ def _run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
 def test_ruff_finds_nothing(tmp_path: Path) -> None:
     done = _run("ruff", "check", "audit", "tests", "benchmarks", "scripts", cache=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+    # ... over the whole package, with the project's settings.
+    listed = _run("ruff", "check", "--show-files", "audit", cache=tmp_path)
+    assert listed.stdout.count(".py") >= len(list((ROOT / "audit").rglob("*.py")))
 
 
 def test_mypy_strict_finds_nothing(tmp_path: Path) -> None:
     done = _run("mypy", cache=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Success: no issues found" in done.stdout
+    # ... over every module of the package (pyproject's [tool.mypy] files), in strict mode.
+    checked = int(done.stdout.rsplit(" in ", 1)[1].split()[0])
+    assert checked == len(list((ROOT / "audit").rglob("*.py")))
 
 
 def test_the_static_checks_do_catch_errors(tmp_path: Path) -> None:

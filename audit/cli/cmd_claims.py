@@ -68,14 +68,19 @@ def _cite_text(r: dict[str, Any]) -> str:
 
 
 def write_text(files: Iterable[dict[str, Any]], totals: Totals, out: IO[str], all_sentences: bool) -> None:
+    from audit.reporters.text import visible
+
+    # (Article text and file names are written with their control characters escaped: see
+    # audit.reporters.text.)
     for f in files:
+        path = visible(f["path"])
         if "error" in f:
             what = "not analysed" if f["error"].startswith("internal error:") else "not read"
-            out.write(f"{f['path']}: {what}: {f['error']}\n")
+            out.write(f"{path}: {what}: {visible(f['error'])}\n")
             continue
         for r in f["sentences"]:
             mark = "CLAIM" if r["claim"] else "-    "
-            out.write(f"{f['path']}:{r['line']}:{r['column']}  {mark}  {r['text']}\n")
+            out.write(f"{path}:{r['line']}:{r['column']}  {mark}  {visible(r['text'])}\n")
             if r["claim"]:
                 bits = [f"kind={r['kind']}", f"strength={r['strength'] or 'none'}", f"support={r['support']}"]
                 if r["hedges"]:
@@ -84,9 +89,9 @@ def write_text(files: Iterable[dict[str, Any]], totals: Totals, out: IO[str], al
                     bits.append("absolutes=" + ",".join(r["absolutes"]))
                 if r["citations"]:
                     bits.append("citations=" + _cite_text(r))
-                out.write("      " + "  ".join(bits) + "\n")
+                out.write("      " + visible("  ".join(bits)) + "\n")
             if all_sentences:
-                out.write(f"      why: {r['reason']}\n")
+                out.write(f"      why: {visible(r['reason'])}\n")
     s = totals.summary()
     out.write(
         f"\n{s['claims']} claims in {s['files']} files"

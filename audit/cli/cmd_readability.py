@@ -80,13 +80,15 @@ def command(paths: tuple[str, ...], config_path: str | None, stdin_filename: str
 
         write_streamed(sys.stdout, {"version": 1, "tool": tool_record()}, "files", records(), lambda: {"summary": summary})
     else:
+        from audit.reporters.text import visible  # (control characters of names and headings escaped)
+
         rows: list[list[str]] = []
         for r in results:
             if r.readability is None:
-                rows.append(cells(r.path + "  (" + "; ".join(f.message for f in r.findings) + ")", {}))
+                rows.append(cells(visible(r.path + "  (" + "; ".join(f.message for f in r.findings) + ")"), {}))
                 continue
-            rows.append(cells(r.path, r.readability))
+            rows.append(cells(visible(r.path), r.readability))
             if sections:
                 for s in r.readability.get("sections", []):
-                    rows.append(cells(f"  § {s.get('heading') or '(before first heading)'}", s))
+                    rows.append(cells(visible(f"  § {s.get('heading') or '(before first heading)'}"), s))
         click.echo(table(rows))

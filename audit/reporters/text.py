@@ -23,7 +23,7 @@ _COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """``text`` with its control characters written as escapes (``\\x1b``)."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text) if _CONTROL.search(text) else text
 
@@ -46,19 +46,19 @@ class Reporter(Base):
             return
         self._files_with_findings += 1
         w = self.out.write
-        path = _visible(result.path)
+        path = visible(result.path)
         w(self._s(path, bold=True, underline=True) + "\n")
         for f in shown:
             pos = f"{f.line}:{f.column}"
             sev = self._s(f"{f.severity:<7}", fg=_COLORS.get(f.severity), bold=f.severity == "error")
-            w(f"  {path}:{pos:<8} {sev}  {self._s(f.rule, bold=True)}  {_visible(f.message)}\n")
+            w(f"  {path}:{pos:<8} {sev}  {self._s(f.rule, bold=True)}  {visible(f.message)}\n")
             if f.match and not self.options.quiet:
                 snippet = " ".join(f.match.split())
                 if len(snippet) > 100:
                     snippet = snippet[:97] + "..."
-                w("      " + self._s("> " + _visible(snippet), dim=True) + "\n")
+                w("      " + self._s("> " + visible(snippet), dim=True) + "\n")
             if f.fix and not self.options.quiet:
-                w("      " + self._s("fix: ", fg="green") + _visible(f.fix) + "\n")
+                w("      " + self._s("fix: ", fg="green") + visible(f.fix) + "\n")
         w("\n")
 
     def end(self, summary: Any) -> None:

@@ -14,6 +14,7 @@ imported by :func:`all_rules`, so adding a rule family needs no edit here.
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ class Option:
             raise ValueError("expected one of " + ", ".join(map(str, self.choices)))
         if t in (int, float):
             lo = 0 if self.minimum is None else self.minimum
-            if value < lo or (self.maximum is not None and value > self.maximum):
+            if math.isnan(value) or value < lo or (self.maximum is not None and value > self.maximum):
                 bound = f"from {lo:g} to {self.maximum:g}" if self.maximum is not None else f"of at least {lo:g}"
                 raise ValueError(f"expected a {'whole number' if t is int else 'number'} {bound}")
         return value
