@@ -273,3 +273,11 @@ def test_a_superscript_power_is_not_a_citation(text: str, fmt: str) -> None:
     sa = first(text, fmt)
     assert [c.type for c in sa.citations] == ["numeric"]
     assert [f.rule for f in check_text(text, fmt, select=("EV002",)).findings if f.rule == "EV002"] == []
+
+
+def test_numbered_reference_lines_keep_their_bare_urls() -> None:
+    text = ("Iron cures anaemia in adults [1]. Zinc cures colds in adults [2]. Folate prevents birth defects [3].\n\n"
+            "## References\n\n[1] Smith J. Iron study. https://pubmed.ncbi.nlm.nih.gov/123456/\n"
+            "[2] Jones K. Zinc and colds. <https://example.org/zinc>\n[3] Brown L. Folate. https://example.org/folate\n")
+    refs = find_references(parse("x.md", text, "markdown"), Settings()).references
+    assert [bool(r.locators) for r in refs] == [True, True, True]
