@@ -237,6 +237,9 @@ def test_a_denial_with_a_guarantee_or_statistic_is_still_an_error() -> None:
     "You should get medical help if the rash spreads.",
     "Treat everyone in the house at the same time.",
     "Only treat people who have lice.",
+    "Reduce your running while the pain is bad.",
+    "Lower the dose if you feel dizzy.",
+    "Cut down on alcohol.",
 ])
 def test_safety_advice_and_self_care_instructions_are_not_claims(text: str) -> None:
     assert rules_of(text, "CL001") == [] and rules_of(text, "CL003") == []
@@ -248,6 +251,8 @@ def test_safety_advice_and_self_care_instructions_are_not_claims(text: str) -> N
     "Change in diet cures type 2 diabetes.",
     "Sugar is known to drive inflammation and heart disease.",
     "Use sunscreen to prevent skin cancer in every case.",
+    "Lower blood pressure reduces the risk of stroke.",
+    "Increase in weight causes knee pain.",
 ])
 def test_words_that_are_also_nouns_open_claims_too(text: str) -> None:
     assert rules_of(text, "CL001") != []

@@ -849,7 +849,10 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
 _BEFORE_INSTRUCTION = frozenset({"please", "always", "never", "do", "not", "don't", "don\u2019t", "just", "also", "then", "first", "finally", "only", "-", "*", "\u2022"})
 #: Instruction verbs that also open sentences as nouns or adjectives ("Rest reduces ...",
 #: "Clean water ...", "Wait times ..."): an instruction only when an object or particle follows.
-_NOUN_TOO = frozenset({"rest", "clean", "change", "store", "cover", "lie", "raise", "stay", "wait", "wash", "brush", "drive"})
+_NOUN_TOO = frozenset({
+    "rest", "clean", "change", "store", "cover", "lie", "raise", "stay", "wait", "wash", "brush", "drive",
+    "reduce", "increase", "lower", "cut",  # ("Lower blood pressure reduces ...", "Increase in ...")
+})
 _OBJECT_START = frozenset({
     "your", "the", "a", "an", "it", "them", "him", "her", "this", "these", "those", "any", "all", "everyone", "each",
     "up", "down", "out", "off", "on", "at", "for", "until", "as", "well", "yourself", "and", ",", "with", "away", "home",
