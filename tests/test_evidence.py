@@ -281,3 +281,12 @@ def test_numbered_reference_lines_keep_their_bare_urls() -> None:
             "[2] Jones K. Zinc and colds. <https://example.org/zinc>\n[3] Brown L. Folate. https://example.org/folate\n")
     refs = find_references(parse("x.md", text, "markdown"), Settings()).references
     assert [bool(r.locators) for r in refs] == [True, True, True]
+
+
+def test_an_author_year_citation_that_links_to_its_doi_is_not_dangling() -> None:
+    html = ('<html><body><main><p>Strengthening exercise reduces knee pain in osteoarthritis (<a href="https://doi.org/'
+            '10.1002/14651858.CD004376.pub3">Fransen et al., 2015</a>).</p><h2>Further reading</h2><ul><li><a href="'
+            'https://www.nhs.uk/conditions/osteoarthritis/">NHS</a></li></ul></main></body></html>')
+    sa = first(html, "html")
+    assert sa.support == "cited" and all(not c.missing for c in sa.citations)
+    assert [f for f in check_text(html, "html", select=("EV002",)).findings if f.rule == "EV002"] == []

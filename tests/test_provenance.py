@@ -104,3 +104,10 @@ def test_json_ld_serves_every_rule_whichever_are_selected() -> None:
 
 def test_json_ld_publisher_is_not_a_disclosure_readers_see() -> None:
     assert [f.rule for f in check_text(LD_PAGE, "html", select=("PV004",)).findings] == ["PV004"]
+
+
+def test_a_section_on_the_risks_of_a_procedure_counts_as_risk_information() -> None:
+    claims = "Knee replacement surgery relieves pain in most people. The surgery improves walking in older adults.\n\n"
+    assert [f.rule for f in check_text("# Knee\n\n" + claims, "markdown", select=("PV005",)).findings] == ["PV005"]
+    risks = "## What are the risks?\n\nThere is a small risk of infection and blood clots. Serious complications are rare.\n"
+    assert check_text("# Knee\n\n" + claims + risks, "markdown", select=("PV005",)).findings == []

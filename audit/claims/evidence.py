@@ -515,6 +515,10 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
             else:
                 r.cited_by += 1
                 c.references.append(r)
+        if c.missing and any(ln.start < e and ln.end > s and locators(ln.url) for ln in links):
+            # "(<a href="https://doi.org/...">Fransen et al., 2015</a>)": the citation links to its
+            # source itself; that the reference list (a "Further reading" list) lacks it is no fault.
+            c.missing = []
         out.append(c)
     for link in links:
         url = link.url
