@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import CORPUS, check_text
 
 CLAIMS = "Iron supplements relieve restless legs. Exercise reduces symptoms. Vein ablation improves circulation.\n"
@@ -111,3 +113,26 @@ def test_a_section_on_the_risks_of_a_procedure_counts_as_risk_information() -> N
     assert [f.rule for f in check_text("# Knee\n\n" + claims, "markdown", select=("PV005",)).findings] == ["PV005"]
     risks = "## What are the risks?\n\nThere is a small risk of infection and blood clots. Serious complications are rare.\n"
     assert check_text("# Knee\n\n" + claims + risks, "markdown", select=("PV005",)).findings == []
+
+
+@pytest.mark.parametrize("head,body", [
+    ("", '<p>By Jane Smith · <time datetime="2024-03-01">1 March 2024</time></p>'),
+    ("", "<p>Medically Reviewed by Dan Brennan, MD on June 06, 2023</p>"),
+    ("", "<p>Medically reviewed by Dr. Ali Khan, MD \u2014 Mar 1, 2024</p>"),
+    ("", "<p>Last updated: 1st March 2024</p>"),
+    ("", "<p>Date of publication: March 2023</p>"),
+    ('<meta name="dcterms.modified" content="2024-03-01">', ""),
+    ('<meta property="og:updated_time" content="2024-03-01T10:00">', ""),
+    ('<meta itemprop="datePublished" content="2024-03-01">', ""),
+    ('<script type="application/ld+json">{"@type":"WebPage","mainEntity":{"@type":"Article","datePublished":"2024-03-01"}}</script>', ""),
+])
+def test_dates_in_the_usual_html_places_are_found(head: str, body: str) -> None:
+    page = (f"<html><head>{head}</head><body><main>{body}<p>Iron supplements relieve tiredness in people with "
+            "iron deficiency anaemia.</p></main></body></html>")
+    assert [f.rule for f in check_text(page, "html", select=("PV002",)).findings] == []
+
+
+def test_a_lower_case_byline_names_the_author() -> None:
+    page = ('<html><body><main><p class="byline">by <a rel="author" href="/jane">Jane Smith</a></p>'
+            "<p>Iron supplements relieve tiredness in people with iron deficiency anaemia.</p></main></body></html>")
+    assert [f.rule for f in check_text(page, "html", select=("PV001",)).findings] == []

@@ -311,8 +311,16 @@ class _Extractor(HTMLParser):
     def _metadata_tag(self, tag: str, a: dict[str, str]) -> None:
         if tag == "html" and a.get("lang") and "lang" not in self.metadata:
             self.metadata["lang"] = a["lang"].strip()
+        elif tag == "time" and a.get("datetime", "").strip():
+            # <time datetime="2024-03-01">: the first one (a byline's) dates the page; and one
+            # marked as the publication or modification date by microdata names it so.
+            value = a["datetime"].strip()
+            self.metadata.setdefault("time", value)
+            prop = a.get("itemprop", "").strip().lower()
+            if prop:
+                self.metadata.setdefault(prop, value)
         elif tag == "meta" and "content" in a:
-            key = (a.get("name") or a.get("property") or "").strip().lower()
+            key = (a.get("name") or a.get("property") or a.get("itemprop") or "").strip().lower()
             if key:
                 value = a["content"].strip()
                 old = self.metadata.get(key)

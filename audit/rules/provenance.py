@@ -32,6 +32,9 @@ DATE_KEYS = (
     "date", "updated", "last_reviewed", "reviewed", "last_updated", "modified", "published", "date_published",
     "date_modified", "lastmod", "article:published_time", "article:modified_time", "dc.date", "citation_date",
     "citation_publication_date", "datepublished", "datemodified", "review_date",
+    # Dublin Core, Open Graph and a <time datetime> of the page (audit.readers.html).
+    "dc.date.issued", "dc.date.modified", "dcterms.issued", "dcterms.modified", "dcterms.created", "dcterms.date",
+    "og:updated_time", "time",
 )
 SOURCE_KEYS = ("sources", "references", "citations", "bibliography")
 SPONSOR_KEYS = ("sponsor", "sponsored_by", "disclosure", "disclosures", "funding", "conflicts", "conflict_of_interest", "publisher", "owner")
@@ -41,13 +44,17 @@ SPONSOR_KEYS = ("sponsor", "sponsored_by", "disclosure", "disclosures", "funding
 AUTHOR_RE = re.compile(
     r"\b(?i:written|authored|reviewed|medically reviewed|fact[- ]checked|edited)\s+(?i:by):?\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}"
     r"|\b(?i:author):\s{0,3}[A-Z][\w.'\-]{1,30}"
-    r"|^By\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}",
+    r"|^[Bb]y\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}",
     re.MULTILINE,
 )
 DATE_RE = re.compile(
-    r"\b(?:last\s+(?:reviewed|updated|modified)|reviewed|updated|published|posted|revised|date)\s*(?:on|:)?\s*"
-    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d"
-    r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:19|20)\d\d"
+    r"\b(?:last\s+(?:reviewed|updated|modified)|reviewed|updated|published|posted|revised"
+    r"|date(?:\s+of\s+(?:publication|issue|review|last\s+review))?)"
+    # "Medically reviewed by Dan Brennan, MD on June 06, 2023", "... MD — Mar 1, 2024"
+    r"(?:\s+by\s+[^\n]{1,80}?(?=\s+on\s|\s*[\u2014\u2013|,]\s))?"
+    r"\s{0,3}(?:on|:|[\u2014\u2013|,])?\s{0,3}"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?,?\s+(?:19|20)\d\d"
     r"|(?:19|20)\d\d-\d\d(?:-\d\d)?|\d{1,2}/\d{1,2}/(?:19|20)?\d\d)",
     re.IGNORECASE,
 )
@@ -71,9 +78,12 @@ def _json_ld(md: dict[str, Any]) -> list[dict[str, Any]]:
         it = items.pop()
         if isinstance(it, dict):
             out.append(it)
-            g = it.get("@graph")
-            if isinstance(g, list):
-                items.extend(g)
+            for key in ("@graph", "mainEntity", "mainEntityOfPage", "hasPart"):
+                inner = it.get(key)
+                if isinstance(inner, list):
+                    items.extend(inner)
+                elif isinstance(inner, dict):
+                    items.append(inner)
     return out
 
 
@@ -323,7 +333,7 @@ class MissingAuthor(Rule):
         md = doc.metadata or {}
         if _meta_value(md, AUTHOR_KEYS) or _ld_has(md, ("author", "reviewedBy", "creator")):
             return
-        if _has_match(doc, AUTHOR_RE, _AUTHOR_STARTS, ("By",)):
+        if _has_match(doc, AUTHOR_RE, _AUTHOR_STARTS, ("By", "by")):
             return
         s, e = _first_line(doc)
         yield Hit(
