@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html as _html
 import json
+import re
 from collections import Counter
 from html.parser import HTMLParser
 from typing import Any
@@ -35,6 +36,12 @@ EXCLUDED_TAGS = _names(
     "script style noscript template svg math nav aside button select option textarea iframe object "
     "embed canvas video audio map pre code kbd samp var head dialog"
 )
+#: Words in a ``class`` or ``id`` that mark what is not the article, inside ``<main>`` too:
+#: other articles ("related-posts"), share buttons, the comments, breadcrumbs, cookie notices.
+_BOILERPLATE_NAMES = frozenset({
+    "related", "share", "sharing", "social", "comments", "breadcrumb", "breadcrumbs", "cookie", "cookies", "consent",
+})
+_NAME_PARTS = re.compile(r"[\s_\-]+")
 #: ``role`` values that mark page boilerplate.
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary", "menu", "menubar"})
 #: Elements that start a new block of prose.
@@ -302,6 +309,9 @@ class _Extractor(HTMLParser):
         if a.get("aria-hidden", "").strip().lower() == "true":
             return True
         if a.get("role", "").strip().lower() in BOILERPLATE_ROLES:
+            return True
+        marks = a.get("class", "") + " " + a.get("id", "")
+        if marks.strip() and not _BOILERPLATE_NAMES.isdisjoint(_NAME_PARTS.split(marks.lower())):
             return True
         style = a.get("style")
         if style and "display:none" in style.replace(" ", "").lower():
