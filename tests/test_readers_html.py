@@ -190,9 +190,7 @@ def test_seed_pages_match_the_text_originals() -> None:
         doc = page(src)
         original = read_text("x.txt", (CORPUS / f"seed-rls-{name}.txt").read_text(encoding="utf-8"))
         got = [(b.kind, b.text.replace("\u2019", "'")) for b in doc.blocks if "byline" not in src[b.map.start(0) - 40 : b.map.start(0)]]
-        # (The page's "Comments" link, in a <p class="comments-link">, is boilerplate the HTML
-        # reader leaves out; the text copy of the page has it as a line.)
-        assert got == [(b.kind, b.text) for b in original.blocks if b.text != "Comments"]
+        assert got == [(b.kind, b.text) for b in original.blocks]
         joined = " ".join(b.text for b in doc.blocks)
         for boiler in ("Book a Consultation", "All rights reserved", "dataLayer", "color:"):
             assert boiler not in joined
@@ -221,3 +219,13 @@ def test_any_html_keeps_exact_positions(src: str) -> None:
         assert src[lk.start : lk.end].lower().startswith("<a")
     for a, b, _ in doc.comments:
         assert src[a:b].startswith("<!--") and src[a:b].endswith(">")
+
+
+def test_class_names_that_only_contain_a_boilerplate_word_are_content() -> None:
+    """WordPress puts its tags on the article ("tag-social-media"), cookie plugins their state on
+    <body>; sections are named after their topics."""
+    doc = page('<body class="single-post cookies-not-set"><article class="post hentry category-mental-health '
+               'tag-social-media"><h1>Teenagers</h1><section id="social-anxiety"><p>Social anxiety is common.</p></section>'
+               '<section id="related-conditions"><p>Depression often comes with it.</p></section>'
+               '<div class="share-of-patients"><p>Most patients recover.</p></div></article></body>')
+    assert texts(doc) == ["Teenagers", "Social anxiety is common.", "Depression often comes with it.", "Most patients recover."]

@@ -36,12 +36,21 @@ EXCLUDED_TAGS = _names(
     "script style noscript template svg math nav aside button select option textarea iframe object "
     "embed canvas video audio map pre code kbd samp var head dialog"
 )
-#: Words in a ``class`` or ``id`` that mark what is not the article, inside ``<main>`` too:
+#: A whole ``class`` name or ``id`` that marks what is not the article, inside ``<main>`` too:
 #: other articles ("related-posts"), share buttons, the comments, breadcrumbs, cookie notices.
-_BOILERPLATE_NAMES = frozenset({
-    "related", "share", "sharing", "social", "comments", "breadcrumb", "breadcrumbs", "cookie", "cookies", "consent",
-})
-_NAME_PARTS = re.compile(r"[\s_\-]+")
+#: Whole names only: "related-conditions", "social-anxiety", "tag-social-media" (WordPress puts
+#: its tags on the article) and "cookies-not-set" (a plugin's, on <body>) are content.
+_BOILERPLATE_NAME = re.compile(
+    r"(?:related|yarpp)[-_](?:posts?|articles?|content|stories|links|reading|items)|related"
+    r"|share|sharing|share[-_](?:buttons?|links|bar|tools|icons)|social[-_](?:share|sharing|links|icons|buttons|bar)"
+    r"|comments?[-_](?:area|list|section|wrapper)|comments|breadcrumbs?|breadcrumb[-_](?:nav|trail|list)"
+    r"|cookies?[-_](?:banner|notice|consent|bar|popup|law)|cookie|consent[-_](?:banner|notice|bar|popup)"
+)
+#: Elements whose class names describe the whole page or article, never boilerplate.
+_NEVER_BOILERPLATE = frozenset({"html", "body", "main", "article"})
+#: Metadata key of the first ``<time datetime>`` date of an HTML page.
+TIME_KEY = "html:time"
+_DATE_VALUE = re.compile(r"(?:19|20)\d\d(?:-\d\d(?:-\d\d)?)?(?:[T ]|$)")
 #: ``role`` values that mark page boilerplate.
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary", "menu", "menubar"})
 #: Elements that start a new block of prose.
@@ -310,9 +319,10 @@ class _Extractor(HTMLParser):
             return True
         if a.get("role", "").strip().lower() in BOILERPLATE_ROLES:
             return True
-        marks = a.get("class", "") + " " + a.get("id", "")
-        if marks.strip() and not _BOILERPLATE_NAMES.isdisjoint(_NAME_PARTS.split(marks.lower())):
-            return True
+        if tag not in _NEVER_BOILERPLATE and (a.get("class") or a.get("id")):
+            names = (a.get("class", "") + " " + a.get("id", "")).lower().split()
+            if any(_BOILERPLATE_NAME.fullmatch(n) for n in names):
+                return True
         style = a.get("style")
         if style and "display:none" in style.replace(" ", "").lower():
             return True
@@ -321,13 +331,14 @@ class _Extractor(HTMLParser):
     def _metadata_tag(self, tag: str, a: dict[str, str]) -> None:
         if tag == "html" and a.get("lang") and "lang" not in self.metadata:
             self.metadata["lang"] = a["lang"].strip()
-        elif tag == "time" and a.get("datetime", "").strip():
-            # <time datetime="2024-03-01">: the first one (a byline's) dates the page; and one
-            # marked as the publication or modification date by microdata names it so.
+        elif tag == "time" and _DATE_VALUE.match(a.get("datetime", "").strip()) and not self.excluded:
+            # <time datetime="2024-03-01">: the first date outside boilerplate (a byline's) dates
+            # the page, and one marked by microdata as the publication or modification date names
+            # it so. ("PT4M", "09:00": a reading time, opening hours.)
             value = a["datetime"].strip()
-            self.metadata.setdefault("time", value)
+            self.metadata.setdefault(TIME_KEY, value)
             prop = a.get("itemprop", "").strip().lower()
-            if prop:
+            if prop in ("datepublished", "datemodified", "datecreated"):
                 self.metadata.setdefault(prop, value)
         elif tag == "meta" and "content" in a:
             key = (a.get("name") or a.get("property") or a.get("itemprop") or "").strip().lower()
