@@ -290,3 +290,34 @@ def test_an_author_year_citation_that_links_to_its_doi_is_not_dangling() -> None
     sa = first(html, "html")
     assert sa.support == "cited" and all(not c.missing for c in sa.citations)
     assert [f for f in check_text(html, "html", select=("EV002",)).findings if f.rule == "EV002"] == []
+
+
+def test_a_marker_after_a_year_or_count_is_a_citation() -> None:
+    html = ("<html><body><p>Measles vaccination prevented 57 million deaths between 2000 and 2022<sup>1</sup>.</p>"
+            "<h2>References</h2><ol><li>WHO. Measles. 2023. https://www.who.int/measles</li></ol></body></html>")
+    assert first(html, "html").support == "cited"
+    md = ("Measles vaccination prevented 57 million deaths between 2000 and 2022\u00b9.\n\n## References\n\n"
+          "1. WHO. Measles. 2023. https://www.who.int/measles\n")
+    assert first(md).support == "cited"
+
+
+def test_a_reference_entry_with_only_a_url_stays_in_the_list() -> None:
+    text = ("Vitamin D helps the body absorb calcium (NHS, 2023).\n\n## Sources\n\n"
+            "NHS. Vitamin D. 2023. https://www.nhs.uk/conditions/vitamin-d/\n\n"
+            "Harvard Health. Vitamin D supplements prevent fractures in older adults. https://www.health.harvard.edu/vitamin-d\n")
+    assert [r.key for r in find_references(parse("x.md", text, "markdown"), Settings()).references] == ["1", "2"]
+    assert [f for f in check_text(text, "markdown", select=("CL001",)).findings if f.line == 9] == []
+
+
+def test_a_sub_heading_of_bullets_or_a_biography_after_the_references_is_the_page_again() -> None:
+    text = ("Turmeric may ease knee pain [1].\n\n## References\n\n1. Daily JW. J Med Food. 2016;19:717-29.\n\n"
+            "### Why choose TurmaFlex?\n\n- TurmaFlex cures arthritis in 7 days.\n\n"
+            "### About the author\n\nEmma has practised since 2005. She believes turmeric cures joint pain.\n")
+    lines = sorted(f.line for f in check_text(text, "markdown", select=("CL001",)).findings)
+    assert lines == [9, 13]
+
+
+def test_an_author_year_citation_linking_to_any_page_is_still_checked_against_the_list() -> None:
+    html = ('<html><body><main><p>Exercise reduces knee pain (<a href="https://www.example.com/">Fransen et al., 2015</a>).'
+            '</p><h2>Further reading</h2><ul><li><a href="https://www.nhs.uk/">NHS</a></li></ul></main></body></html>')
+    assert [f.rule for f in check_text(html, "html", select=("EV002",)).findings] == ["EV002"]

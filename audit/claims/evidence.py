@@ -323,20 +323,38 @@ def _entries_of(doc: Document, block: Block) -> list[tuple[int, int]]:
     return [(s, len(text[:e].rstrip())) for s, e in zip(starts, ends)]
 
 
-_UNIT_BEFORE = re.compile(r"(?:\b(?:[ckmnµμ]?m|kg/m|g/m|mg/m|/m)|\d)$")
+_UNIT_BEFORE = re.compile(r"(?:\b(?:[ckmnµμ]?m|kg/m|g/m|mg/m|/m)|(?<![\d.,])10)$")
 
 
 def _exponent(before: str, after: str) -> bool:
     """Whether a superscript number is a power, not a citation: after a unit (``kg/m²``, ``cm³``)
-    or a number (``10⁹``, ``10<sup>9</sup>/L``), or followed by a division (``⁹/L``)."""
+    or a base of ten (``10⁹``, ``10<sup>9</sup>/L``), or followed by a division (``⁹/L``). After
+    another number it is a citation: "57 million deaths between 2000 and 2022¹"."""
     return after == "/" or _UNIT_BEFORE.search(before) is not None
 
 
-def _entry_like(block: Block) -> bool:
-    """Whether a block reads as an entry of a reference list: an item of a list, or text with a
-    number in front, a year or a locator."""
+def _points_to_a_study(url: str) -> bool:
+    """Whether a link leads to a publication itself: a DOI, PubMed or PubMed Central."""
+    host = host_of(url)
+    return host in ("doi.org", "dx.doi.org", "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov") or any(
+        loc.startswith(("doi:", "pmid:", "pmcid:")) for loc in locators(url)
+    )
+
+
+def _entry_like(doc: Document, j: int, strict: bool = False) -> bool:
+    """Whether block ``j`` reads as an entry of a reference list: an item of a list, or text with
+    a number in front, a year or a locator (looked for in its source up to the next block:
+    readers leave bare URLs out of the text). ``strict`` (what may follow a sub-heading): a
+    number in front or a locator."""
+    blocks = doc.blocks
+    block = blocks[j]
     text = block.text
-    return block.kind == "list_item" or bool(ENTRY_NUM_RE.match(text) or YEAR_RE.search(text) or locators(text))
+    if ENTRY_NUM_RE.match(text):
+        return True
+    a, b = block.source_span()
+    if locators(doc.source[a : _next_start(blocks, j, b, len(doc.source))]):
+        return True
+    return not strict and (block.kind == "list_item" or YEAR_RE.search(text) is not None)
 
 
 def find_references(doc: Document, settings: Any) -> DocumentEvidence:
@@ -364,16 +382,16 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
             while j < len(blocks):
                 nb = blocks[j]
                 if nb.kind == "heading":
-                    if (nb.level or 99) <= level or j + 1 >= len(blocks) or not _entry_like(blocks[j + 1]):
+                    if (nb.level or 99) <= level or j + 1 >= len(blocks) or not _entry_like(doc, j + 1, strict=True):
                         break
                     ref_blocks.add(j)  # a sub-heading of the list ("Journal articles")
                     j += 1
                     continue
                 if looks_like_heading(nb) and not locators(nb.text) and b.kind != "heading":
                     break
-                if entries and nb.kind != "list_item" and not _entry_like(nb):
+                if entries and nb.kind != "list_item" and not _entry_like(doc, j):
                     break
-                entries = entries or _entry_like(nb)
+                entries = entries or _entry_like(doc, j)
                 ref_blocks.add(j)
                 block_end = _next_start(blocks, j, nb.source_span()[1], len(doc.source))
                 entry_ranges = _entries_of(doc, nb)
@@ -515,7 +533,7 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
             else:
                 r.cited_by += 1
                 c.references.append(r)
-        if c.missing and any(ln.start < e and ln.end > s and locators(ln.url) for ln in links):
+        if c.missing and any(ln.start < e and ln.end > s and _points_to_a_study(ln.url) for ln in links):
             # "(<a href="https://doi.org/...">Fransen et al., 2015</a>)": the citation links to its
             # source itself; that the reference list (a "Further reading" list) lacks it is no fault.
             c.missing = []
