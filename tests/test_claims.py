@@ -455,3 +455,32 @@ def test_a_stated_harm_of_a_treatment_is_a_risk_claim_not_a_benefit(text: str) -
 ])
 def test_relieving_a_harm_or_a_disease_causing_one_is_not_a_risk_claim(text: str) -> None:
     assert one(text).kind != "risk"
+
+
+@pytest.mark.parametrize("text", [
+    "Lower your cholesterol by 30% in six weeks with our plant sterol drink.",
+    "Cut your risk of bowel cancer in half by eating more fibre.",
+    "Reduce your risk of dementia with daily brain training games.",
+    "Increase your energy and cure fatigue with our iron formula.",
+])
+def test_a_command_that_promises_an_effect_is_a_claim(text: str) -> None:
+    [f] = rules_of(text, "CL001")
+    assert f.severity == "error"
+
+
+@pytest.mark.parametrize("text", [
+    "You will need an adult to drive you home after the sedation.",
+    "Most people feel well enough to drive again after a week.",
+])
+def test_driving_a_car_is_not_a_relation(text: str) -> None:
+    assert rules_of(text, "CL003") == [] and all("'drive'" not in f.message for f in rules_of(text, "CL001"))
+
+
+@pytest.mark.parametrize("text", [
+    "No study has shown that vitamin C cures colds.",
+    "We do not have evidence that vitamin C cures colds.",
+    "Nobody has proven that zinc cures colds.",
+])
+def test_a_denied_subject_or_a_negated_have_denies_the_claim(text: str) -> None:
+    [f] = rules_of(text, "CL001")
+    assert "(negated)" in f.message and f.severity == "warning"

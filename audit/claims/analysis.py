@@ -59,7 +59,9 @@ _NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "canno
 _EVIDENCE_FILLER = frozenset({
     "good", "strong", "scientific", "clear", "convincing", "real", "reliable", "solid", "any", "enough", "sufficient",
     "conclusive", "firm", "hard", "robust", "been", "yet", "ever", "medical", "clinical", "published",
+    "has", "have", "had", "found", "seen",
 })
+_SOURCES_DENIED = frozenset({"study", "studies", "trial", "trials", "research", "one", "review", "evidence", "data", "scientist", "doctor"})
 _DENIED_THAT = frozenset({"evidence", "proof", "true", "shown", "proven", "proved", "demonstrated", "data", "sign", "indication", "reason"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "--", "\u2014", "\u2013", "but", "whereas", "while", "although", "though", "however", "yet", "which", "who"})
 _MODALS_CAN = frozenset({"can", "could", "may", "might", "would"})
@@ -311,7 +313,10 @@ def _denied_that(words: list[str], i: int) -> bool:
             j = k - 2
             while j >= 0 and words[j] in _EVIDENCE_FILLER:
                 j -= 1
-            return j >= 0 and words[j] in _NEGATORS
+            if j >= 0 and words[j] in _NEGATORS:
+                return True
+            # "No study has shown that", "Nobody has proved that": a denied subject.
+            return j >= 0 and (words[j] in ("nobody", "noone") or (j >= 1 and words[j - 1] == "no" and words[j] in _SOURCES_DENIED))
     return False
 
 
@@ -840,8 +845,10 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
         return True  # "an increasing body of research"
     if j - i == 1 and w == "help" and prev in _HELP_NOUN_LEFT:
         return True  # "get medical help": the noun
-    if w == "drive" and i > 0 and prev in ("not", "don't", "don\u2019t", "never", "cannot", "can't", "can\u2019t"):
-        return True  # "do not drive if this medicine makes you sleepy": the car (but "is known to drive inflammation")
+    if w == "drive" and (
+        (i > 0 and prev in ("not", "don't", "don\u2019t", "never", "cannot", "can't", "can\u2019t")) or nxt in _DRIVE_A_CAR
+    ):
+        return True  # "do not drive if this medicine makes you sleepy", "to drive you home": the car
     # a participle used as an adjective: "decreased daily functioning", "impaired vein function"
     return j - i == 1 and w.endswith("ed") and (i == 0 or prev in _ADJ_LEFT) and nxt not in ("by", "in", "to", "with", "from", "the", "a", "an", "its", "their")
 
@@ -858,6 +865,11 @@ _OBJECT_START = frozenset({
     "up", "down", "out", "off", "on", "at", "for", "until", "as", "well", "yourself", "and", ",", "with", "away", "home",
     "if", "when", "before", "after", "while", "plenty", "enough",
 })
+#: Instruction verbs that name an effect themselves ("Reduce your risk ..."): advice ("Reduce
+#: your running while it hurts") unless the sentence says how, by how much or with what.
+_EFFECT_VERBS = frozenset({"reduce", "increase", "lower", "cut"})
+_MEANS = frozenset({"with", "by", "using", "our", "thanks", "through"})
+_DRIVE_A_CAR = frozenset({"you", "yourself", "home", "again", "a", "or", "and", "if", "until", "after", "for", "safely", ".", ",", ""})
 _HELP_NOUN_LEFT = frozenset({"medical", "professional", "urgent", "immediate", "emergency", "expert", "specialist"})
 _NOT_AFTER_INSTRUCTION = frozenset({"of", "is", "are", "was", "were", "can", "may", "has", "have", "will", "'s"})
 
@@ -876,6 +888,8 @@ def _is_instruction(words: list[str], raw: list[str], lex: Lexicons) -> bool:
         return False
     if w in _NOUN_TOO and nxt not in _OBJECT_START:
         return False  # "Rest reduces soreness", "Clean water prevents cholera", "Change in diet ..."
+    if w in _EFFECT_VERBS and (not _MEANS.isdisjoint(words) or any(t[:1].isdigit() for t in words)):
+        return False  # "Lower your cholesterol by 30% with our drink": a promised effect, not advice
     return raw[k][:1].isupper() or k > 0
 
 
