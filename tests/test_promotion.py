@@ -330,3 +330,16 @@ def test_score_respects_accepted_terms() -> None:
     a = check_text(text, "markdown", None, select=("PR001",)).as_record()["promotion"]
     b = check_text(text, "markdown", {"accepted_terms": ["cutting-edge"]}, select=("PR001",)).as_record()["promotion"]
     assert a["by_rule"]["PR001"] == 1 and b["by_rule"]["PR001"] == 0
+
+
+@pytest.mark.parametrize("text", [
+    "If your child has a stiff neck and a rash, don't wait: go to a doctor straight away.",
+    "If the lump grows or bleeds, don't delay: get it checked by a doctor.",
+    "We know it can be hard, but don't wait: see a doctor if you notice blood in your stool.",
+])
+def test_urgency_that_sends_the_reader_to_a_doctor_is_advice(text: str) -> None:
+    assert matches(text, "PR005") == []
+
+
+def test_a_doctor_at_the_publishers_clinic_is_not_a_referral() -> None:
+    assert matches("Don't wait: see a doctor at our clinic this week.", "PR005") == ["Don't wait"]

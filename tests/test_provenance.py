@@ -136,3 +136,25 @@ def test_a_lower_case_byline_names_the_author() -> None:
     page = ('<html><body><main><p class="byline">by <a rel="author" href="/jane">Jane Smith</a></p>'
             "<p>Iron supplements relieve tiredness in people with iron deficiency anaemia.</p></main></body></html>")
     assert [f.rule for f in check_text(page, "html", select=("PV001",)).findings] == []
+
+
+def test_a_benefit_that_lowers_a_risk_is_not_risk_information() -> None:
+    text = ("# Aspirin\n\nAspirin prevents heart attacks in people with heart disease. Taking aspirin after hip "
+            "surgery reduces the risk of blood clots.\n")
+    assert [f.rule for f in check_text(text, "markdown", select=("PV005",)).findings] == ["PV005"]
+
+
+@pytest.mark.parametrize("page", [
+    '<html><body><main><p><time datetime="PT4M">4 min read</time></p>{}</main></body></html>',
+    '<html><body><main><p>Open <time datetime="09:00">9am</time></p>{}</main></body></html>',
+    '<html><body><main>{}<section class="comments"><p><time datetime="2019-05-01">May 2019</time> Great!</p></section></main></body></html>',
+])
+def test_a_time_that_is_not_the_pages_date_does_not_date_it(page: str) -> None:
+    html = page.format("<p>Iron supplements relieve tiredness in people with iron deficiency anaemia.</p>")
+    assert [f.rule for f in check_text(html, "html", select=("PV002",)).findings] == ["PV002"]
+
+
+def test_a_date_in_the_prose_is_not_the_pages_date() -> None:
+    text = ("# Guidelines\n\nThe NICE guideline was updated by an expert committee on 3 March 2021, and iron "
+            "supplements relieve tiredness in people with anaemia.\n")
+    assert [f.rule for f in check_text(text, "markdown", select=("PV002",)).findings] == ["PV002"]

@@ -87,19 +87,24 @@ def _sentence_words(info: BlockInfo, i: int) -> list[str]:
 _OWN_CARE_LEFT = frozenset({"your", "own", "local"})
 _CARE_NOUNS = frozenset({"help", "advice", "attention", "care"})
 #: Verbs that send the reader to "a doctor" (not "book with the doctors at ...").
-_REFERRAL_VERBS = frozenset({"see", "ask", "talk", "speak", "contact", "call", "visit", "consult", "phone", "tell"})
+_REFERRAL_VERBS = frozenset({
+    "see", "ask", "talk", "speak", "contact", "call", "visit", "consult", "phone", "tell", "go", "get", "checked",
+    "check", "seen", "examined",
+})
 _PUBLISHER_WORDS = frozenset({"our", "us", "we", "we're", "we\u2019re"})
 
 
 def _refers_to_care(words: list[str], providers: frozenset[str]) -> bool:
-    """Whether a sentence sends the reader to their own care: "see your GP", "talk to a doctor",
-    "get medical help" (not "book with our doctors", "a doctor at our clinic can see you")."""
-    publisher = not _PUBLISHER_WORDS.isdisjoint(words)
+    """Whether a sentence sends the reader to their own care: "see your GP", "go to a doctor",
+    "get medical help" (not "book with our doctors", "see a doctor at our clinic")."""
     for k in range(1, len(words)):
         w, left = words[k], words[k - 1]
         if w in providers and left in _OWN_CARE_LEFT:
             return True
-        if w in providers and left in ("a", "the") and not publisher and not _REFERRAL_VERBS.isdisjoint(words[max(0, k - 4) : k]):
+        if (
+            w in providers and left in ("a", "the") and not _REFERRAL_VERBS.isdisjoint(words[max(0, k - 5) : k])
+            and _PUBLISHER_WORDS.isdisjoint(words[k + 1 : k + 4])
+        ):
             return True
         if w in _CARE_NOUNS and left == "medical" and k >= 2 and words[k - 2] in ("get", "seek", "need", "find"):
             return True

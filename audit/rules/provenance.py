@@ -34,7 +34,7 @@ DATE_KEYS = (
     "citation_publication_date", "datepublished", "datemodified", "review_date",
     # Dublin Core, Open Graph and a <time datetime> of the page (audit.readers.html).
     "dc.date.issued", "dc.date.modified", "dcterms.issued", "dcterms.modified", "dcterms.created", "dcterms.date",
-    "og:updated_time", "time",
+    "og:updated_time", "html:time",
 )
 SOURCE_KEYS = ("sources", "references", "citations", "bibliography")
 SPONSOR_KEYS = ("sponsor", "sponsored_by", "disclosure", "disclosures", "funding", "conflicts", "conflict_of_interest", "publisher", "owner")
@@ -49,9 +49,10 @@ AUTHOR_RE = re.compile(
 )
 DATE_RE = re.compile(
     r"\b(?:last\s+(?:reviewed|updated|modified)|reviewed|updated|published|posted|revised"
-    r"|date(?:\s+of\s+(?:publication|issue|review|last\s+review))?)"
-    # "Medically reviewed by Dan Brennan, MD on June 06, 2023", "... MD — Mar 1, 2024"
-    r"(?:\s+by\s+[^\n]{1,80}?(?=\s+on\s|\s*[\u2014\u2013|,]\s))?"
+    r"|date(?:\s+of\s+(?:publication|issue|review|last\s+review))?"
+    # "Medically reviewed by Dan Brennan, MD on June 06, 2023", "... MD — Mar 1, 2024" (a
+    # reviewer's line only: "updated by an expert committee on 3 March 2021" dates a guideline)
+    r"|reviewed\s+by\s+[^\n]{1,80}?(?=\s+on\s|\s*[\u2014\u2013|,]\s))"
     r"\s{0,3}(?:on|:|[\u2014\u2013|,])?\s{0,3}"
     r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?,?\s+(?:19|20)\d\d"
