@@ -484,3 +484,20 @@ def test_driving_a_car_is_not_a_relation(text: str) -> None:
 def test_a_denied_subject_or_a_negated_have_denies_the_claim(text: str) -> None:
     [f] = rules_of(text, "CL001")
     assert "(negated)" in f.message and f.severity == "warning"
+
+
+@pytest.mark.parametrize("text", [
+    "Good sleep doesn't just boost our feelings of well-being.",
+    "Strength in the shoulder tends not to improve without surgery to reattach tendons.",
+    "Being able to clear the blockage just as well without stents reduces complications of heart surgery.",
+])
+def test_not_just_double_negatives_and_a_without_of_something_else_affirm(text: str) -> None:
+    assert all("negated" not in f.message for f in rules_of(text, "CL001")) and rules_of(text, "CL001")
+
+
+def test_partial_denials_and_who_did_a_study_are_not_bold_claims() -> None:
+    [f] = rules_of("So far, the therapy is not effective against all types of cancer.", "CL001")
+    assert "(negated)" in f.message
+    assert rules_of("Ibuprofen is not always safe for people with asthma.", "CL001") == []
+    assert rules_of("Dr Smith, who was not involved in the study, said the results were encouraging for heart patients.", "CL001") == []
+    assert rules_of("Put another way, 21 percent of stented patients had died after four years.", "CL004") != []

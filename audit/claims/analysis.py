@@ -55,6 +55,9 @@ _NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "canno
 )
 #: "there is no evidence that X", "it is not true that X", "it has not been shown that X": the
 #: clause after "that" is denied, however far the negator stands from its verb.
+#: Words after "not" that add to the cue rather than deny it ("doesn't just boost", "not only
+#: improves"). ("Not always safe", "not effective against all" deny in part: still negated.)
+_LIMITERS = frozenset({"just", "only", "merely", "simply"})
 #: Words between a negator and the evidence it denies: "no good scientific evidence", "not been shown".
 _EVIDENCE_FILLER = frozenset({
     "good", "strong", "scientific", "clear", "convincing", "real", "reliable", "solid", "any", "enough", "sufficient",
@@ -291,13 +294,34 @@ def find_hedges(
 
 def _negated(words: list[str], i: int, window: int = 3) -> bool:
     """Whether a negator stands up to ``window`` words before token ``i`` in its clause, or
-    token ``i`` is in a denied "that" clause (:func:`_denied_that`)."""
+    token ``i`` is in a denied "that" clause (:func:`_denied_that`).
+
+    Not a denial: "not just" or "not the only" ("doesn't just boost", "isn't the only
+    benefit"), a "without" whose object is something else ("as well without stents reduces"),
+    and a double negative ("tends not to improve without surgery").
+    """
     for k in range(i - 1, max(0, i - window) - 1, -1):
-        if words[k] in _CLAUSE_BREAK:
+        w = words[k]
+        if w in _CLAUSE_BREAK:
             break
-        if words[k] in _NEGATORS:
-            return True
+        if w not in _NEGATORS:
+            continue
+        if w == "without" and i - k > 1:
+            continue  # "without" denies its own object only
+        if k + 1 < i and (words[k + 1] in _LIMITERS or words[k + 1 : k + 3] == ["the", "only"]):
+            return False
+        return not _double_negative(words, i)
     return _denied_that(words, i)
+
+
+def _double_negative(words: list[str], i: int) -> bool:
+    """Whether a "without"/"unless" follows token ``i`` in its clause ("not ... improve without surgery")."""
+    for w in words[i + 1 : i + 6]:
+        if w in _CLAUSE_BREAK and w not in ("(", ")"):
+            return False
+        if w in ("without", "unless"):
+            return True
+    return False
 
 
 def _denied_that(words: list[str], i: int) -> bool:
@@ -845,6 +869,8 @@ def _not_a_relation(words: list[str], i: int, j: int) -> bool:
         return True  # "an increasing body of research"
     if j - i == 1 and w == "help" and prev in _HELP_NOUN_LEFT:
         return True  # "get medical help": the noun
+    if w == "involved" and not _INVOLVED_IN_WORK.isdisjoint(words[j : j + 3]):
+        return True  # "was not involved in the study": who did the work, not a mechanism
     if w == "drive" and (
         (i > 0 and prev in ("not", "don't", "don\u2019t", "never", "cannot", "can't", "can\u2019t")) or nxt in _DRIVE_A_CAR
     ):
@@ -858,6 +884,7 @@ _BEFORE_INSTRUCTION = frozenset({"please", "always", "never", "do", "not", "don'
 #: "Clean water ...", "Wait times ..."): an instruction only when an object or particle follows.
 _NOUN_TOO = frozenset({
     "rest", "clean", "change", "store", "cover", "lie", "raise", "stay", "wait", "wash", "brush", "drive",
+    "put",  # ("Put another way, 21 percent ...")
     "reduce", "increase", "lower", "cut",  # ("Lower blood pressure reduces ...", "Increase in ...")
 })
 _OBJECT_START = frozenset({
@@ -869,6 +896,7 @@ _OBJECT_START = frozenset({
 #: your running while it hurts") unless the sentence says how, by how much or with what.
 _EFFECT_VERBS = frozenset({"reduce", "increase", "lower", "cut"})
 _MEANS = frozenset({"with", "by", "using", "our", "thanks", "through"})
+_INVOLVED_IN_WORK = frozenset({"study", "studies", "research", "trial", "trials", "report", "paper", "analysis", "work", "review", "survey"})
 _DRIVE_A_CAR = frozenset({"you", "yourself", "home", "again", "a", "or", "and", "if", "until", "after", "for", "safely", ".", ",", ""})
 _HELP_NOUN_LEFT = frozenset({"medical", "professional", "urgent", "immediate", "emergency", "expert", "specialist"})
 _NOT_AFTER_INSTRUCTION = frozenset({"of", "is", "are", "was", "were", "can", "may", "has", "have", "will", "'s"})
