@@ -321,3 +321,13 @@ def test_an_author_year_citation_linking_to_any_page_is_still_checked_against_th
     html = ('<html><body><main><p>Exercise reduces knee pain (<a href="https://www.example.com/">Fransen et al., 2015</a>).'
             '</p><h2>Further reading</h2><ul><li><a href="https://www.nhs.uk/">NHS</a></li></ul></main></body></html>')
     assert [f.rule for f in check_text(html, "html", select=("EV002",)).findings] == ["EV002"]
+
+
+def test_an_organisation_cited_by_its_acronym_finds_its_entry() -> None:
+    text = ("Iron deficiency is the most common cause of anaemia worldwide (WHO, 2023).\n\n## Sources\n\n"
+            "1. World Health Organization. Anaemia fact sheet. 2023. https://www.who.int/anaemia\n"
+            "2. National Institute for Health and Care Excellence. Anaemia. 2021. https://www.nice.org.uk/x\n")
+    [c] = first(text).citations
+    assert [r.key for r in c.references] == ["1"] and not c.missing
+    assert [r.key for r in first(text.replace("(WHO, 2023)", "(NICE, 2021)")).citations[0].references] == ["2"]
+    assert first(text.replace("(WHO, 2023)", "(WHO, 2021)")).citations[0].missing == ["WHO 2021"]

@@ -158,3 +158,9 @@ def test_a_date_in_the_prose_is_not_the_pages_date() -> None:
     text = ("# Guidelines\n\nThe NICE guideline was updated by an expert committee on 3 March 2021, and iron "
             "supplements relieve tiredness in people with anaemia.\n")
     assert [f.rule for f in check_text(text, "markdown", select=("PV002",)).findings] == ["PV002"]
+
+
+def test_day_month_year_dates_and_team_bylines() -> None:
+    page = ("<html><body><main><p>Written by the Northgate clinical team. Published 01.03.2024.</p><p>Iron supplements "
+            "relieve tiredness in people with iron deficiency anaemia.</p></main></body></html>")
+    assert check_text(page, "html", select=("PV001", "PV002")).findings == []

@@ -333,6 +333,22 @@ def _exponent(before: str, after: str) -> bool:
     return after == "/" or _UNIT_BEFORE.search(before) is not None
 
 
+def _initials_of(acronym: str, entry: str) -> bool:
+    """Whether an author written as an acronym ("WHO", "NICE") abbreviates the capitalised words
+    that open an entry ("World Health Organization", "National Institute for Health and Care
+    Excellence"): its letters are their initials, in order, the first one first."""
+    if not (acronym.isupper() and 2 <= len(acronym) <= 8):
+        return False
+    initials = [w[0] for w in entry.split(".", 1)[0].split()[:12] if w[:1].isupper()]
+    if not initials or initials[0] != acronym[0]:
+        return False
+    k = 0
+    for ch in initials:
+        if k < len(acronym) and ch == acronym[k]:
+            k += 1
+    return k == len(acronym)
+
+
 def _points_to_a_study(url: str) -> bool:
     """Whether a link leads to a publication itself: a DOI, PubMed or PubMed Central."""
     host = host_of(url)
@@ -526,7 +542,9 @@ def sentence_citations(doc: Document, ev: DocumentEvidence, block: Block, a: int
         s, e = sm.span(a + start, a + m.end())
         c = Citation("author_year", text[start : m.end()], s, e, keys=[f"{au} {yr}" for au, yr in found])
         for au, yr in found:
-            r = next((r for r in ev.references if r.year == yr and (r.author.lower() == au.lower() or au.lower() in r.text.lower()[:200])), None)
+            r = next((r for r in ev.references if r.year == yr and (
+                r.author.lower() == au.lower() or au.lower() in r.text.lower()[:200] or _initials_of(au, r.text)
+            )), None)
             if r is None:
                 if ev.references:
                     c.missing.append(f"{au} {yr}")

@@ -42,7 +42,7 @@ SPONSOR_KEYS = ("sponsor", "sponsored_by", "disclosure", "disclosures", "funding
 # AUTHOR_RE and DATE_RE are tried only where one of _AUTHOR_STARTS / _DATE_STARTS begins
 # (see _has_match): a new alternative must add the word it starts with there.
 AUTHOR_RE = re.compile(
-    r"\b(?i:written|authored|reviewed|medically reviewed|fact[- ]checked|edited)\s+(?i:by):?\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}"
+    r"\b(?i:written|authored|reviewed|medically reviewed|fact[- ]checked|edited)\s+(?i:by):?\s+(?:(?i:the)\s+)?(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}"
     r"|\b(?i:author):\s{0,3}[A-Z][\w.'\-]{1,30}"
     r"|^[Bb]y\s+(?:Dr\.?\s+)?[A-Z][\w.'\-]{1,30}(?:\s+[A-Z][\w.'\-]{0,30}){0,3}",
     re.MULTILINE,
@@ -56,7 +56,7 @@ DATE_RE = re.compile(
     r"\s{0,3}(?:on|:|[\u2014\u2013|,])?\s{0,3}"
     r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?,?\s+(?:19|20)\d\d"
-    r"|(?:19|20)\d\d-\d\d(?:-\d\d)?|\d{1,2}/\d{1,2}/(?:19|20)?\d\d)",
+    r"|(?:19|20)\d\d-\d\d(?:-\d\d)?|\d{1,2}/\d{1,2}/(?:19|20)?\d\d|\d{1,2}\.\d{1,2}\.(?:19|20)\d\d)",
     re.IGNORECASE,
 )
 
