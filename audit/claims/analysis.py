@@ -53,8 +53,6 @@ _NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "without", "canno
         "wouldn't", "shouldn't", "haven't", "hasn't", "hadn't", "mustn't", "mightn't", "needn't",
     ) for q in ("'", "\u2019")
 )
-#: "there is no evidence that X", "it is not true that X", "it has not been shown that X": the
-#: clause after "that" is denied, however far the negator stands from its verb.
 #: Words after "not" that add to the cue rather than deny it ("doesn't just boost", "not only
 #: improves"). ("Not always safe", "not effective against all" deny in part: still negated.)
 _LIMITERS = frozenset({"just", "only", "merely", "simply"})
@@ -65,6 +63,8 @@ _EVIDENCE_FILLER = frozenset({
     "has", "have", "had", "found", "seen",
 })
 _SOURCES_DENIED = frozenset({"study", "studies", "trial", "trials", "research", "one", "review", "evidence", "data", "scientist", "doctor"})
+#: "there is no evidence that X", "it is not true that X", "it has not been shown that X": the
+#: clause after "that" is denied, however far the negator stands from its verb.
 _DENIED_THAT = frozenset({"evidence", "proof", "true", "shown", "proven", "proved", "demonstrated", "data", "sign", "indication", "reason"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "--", "\u2014", "\u2013", "but", "whereas", "while", "although", "though", "however", "yet", "which", "who"})
 _MODALS_CAN = frozenset({"can", "could", "may", "might", "would"})
