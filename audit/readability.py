@@ -159,9 +159,9 @@ def is_prose(sentence: Sentence) -> bool:
 
 def reference_blocks(doc: Document, settings: Any) -> set[int]:
     """The blocks (their ``id``) that are reference entries or footnote definitions."""
-    from audit.claims.evidence import find_references
+    from audit.claims.evidence import document_evidence
 
-    ev = doc.memo("claims:evidence", lambda d: find_references(d, settings))
+    ev = document_evidence(doc, settings)
     if not ev.reference_blocks:
         return set()
     blocks = doc.blocks

@@ -34,7 +34,7 @@ from audit.claims.evidence import (
     Citation,
     DocumentEvidence,
     _may_cite,
-    find_references,
+    document_evidence,
     looks_like_heading,
     sentence_citations,
 )
@@ -1030,8 +1030,7 @@ def words_of(c: Cue) -> set[str]:
 def analyse_document(doc: Document, settings: Any) -> list[SentenceAnalysis]:
     """Analyse every sentence of a document (evidence included)."""
     lex = lexicons()
-    # (The readability measure may have found them already: see reference_blocks.)
-    ev = doc.memo("claims:evidence", lambda d: find_references(d, settings))
+    ev = document_evidence(doc, settings)
     links = sorted(doc.links, key=lambda ln: ln.start)
     link_starts = [ln.start for ln in links]
     out: list[SentenceAnalysis] = []

@@ -373,6 +373,13 @@ def _entry_like(doc: Document, j: int, strict: bool = False) -> bool:
     return not strict and (block.kind == "list_item" or YEAR_RE.search(text) is not None)
 
 
+def document_evidence(doc: Document, settings: Any) -> DocumentEvidence:
+    """:func:`find_references` of ``doc``, worked out once: the readability measure (which leaves
+    the reference list out) and the claim analysis share it."""
+    ev: DocumentEvidence = doc.memo("claims:evidence", lambda d: find_references(d, settings))
+    return ev
+
+
 def find_references(doc: Document, settings: Any) -> DocumentEvidence:
     """Reference sections, their entries, footnote definitions and the publisher's hosts."""
     from audit.claims.lexicon import lexicons
@@ -405,9 +412,10 @@ def find_references(doc: Document, settings: Any) -> DocumentEvidence:
                     continue
                 if looks_like_heading(nb) and not locators(nb.text) and b.kind != "heading":
                     break
-                if entries and nb.kind != "list_item" and not _entry_like(doc, j):
+                like = _entry_like(doc, j)  # (true for every list item)
+                if entries and not like:
                     break
-                entries = entries or _entry_like(doc, j)
+                entries = entries or like
                 ref_blocks.add(j)
                 block_end = _next_start(blocks, j, nb.source_span()[1], len(doc.source))
                 entry_ranges = _entries_of(doc, nb)
