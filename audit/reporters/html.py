@@ -331,7 +331,6 @@ class ClaimRow(NamedTuple):
     hedged: bool
     hedges: list[str]
     absolutes: list[str]
-    citations: list[str]
     #: What supports the claim, as ``(kind, text)``: ``cited`` (a citation, with the reference
     #: entry it resolves to), ``missing`` (a citation marker no entry answers), ``named`` or
     #: ``vague`` (an attribution); empty when nothing does.
@@ -363,7 +362,6 @@ def _claim_row(c: dict[str, Any]) -> ClaimRow:
         hedged=bool(c.get("hedged")),
         hedges=strings(c.get("hedges")),
         absolutes=strings(c.get("absolutes")),
-        citations=strings(c.get("citations")),
     )
 
 

@@ -346,11 +346,11 @@ class AlarmistUrgency(LexiconRule):
                 continue
             info = an.blocks[m.block]
             i = m.detail["tokens"][0]
-            words = _sentence_words(info, i)
+            lo, hi = info.sentence_of(i)
+            words = info.toks.lower[lo:hi]
             if emergency.intersection(words):
                 continue
             # "Don't wait until it gets worse: see your GP." / "... don't wait. Get medical help."
-            _, hi = info.sentence_of(i)
             following = _sentence_words(info, hi) if hi < len(info.toks.lower) else []
             if _refers_to_care(words, generic) or _refers_to_care(following, generic):
                 continue
